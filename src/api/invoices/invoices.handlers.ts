@@ -1,0 +1,81 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../lib/create-app";
+import { notFound } from "../../lib/errors";
+import { ledgerFor, unwrap } from "../ledger-client";
+import { invoiceView } from "../views";
+import type * as routes from "./invoices.routes";
+
+const merchant = (c: { get(k: "merchantId"): string | undefined }) => c.get("merchantId")!;
+
+export const upsertInvoice: RouteHandler<typeof routes.upsertInvoice, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const merchantId = merchant(c);
+  const { status, value } = unwrap(
+    await ledgerFor(c.env, merchantId, invoiceId).upsertInvoice(
+      { merchantId, invoiceId },
+      { currency: body.currency, total: body.total, dueDate: body.due_date, number: body.number, customer: body.customer },
+    ),
+  );
+  c.set("outcome", value.created ? "created" : "updated");
+  return c.json(invoiceView(value.invoice), status);
+};
+
+export const getInvoice: RouteHandler<typeof routes.getInvoice, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const state = await ledgerFor(c.env, merchant(c), invoiceId).getInvoice();
+  if (!state) throw notFound("Invoice");
+  return c.json(invoiceView(state), 200);
+};
+
+export const voidInvoice: RouteHandler<typeof routes.voidInvoice, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const { value } = unwrap(await ledgerFor(c.env, merchant(c), invoiceId).voidInvoice());
+  c.set("outcome", "voided");
+  return c.json(invoiceView(value), 200);
+};
+
+export const listAnomalies: RouteHandler<typeof routes.listAnomalies, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const { cursor, limit } = c.req.valid("query");
+  const page = await ledgerFor(c.env, merchant(c), invoiceId).listAnomalies(cursor, limit);
+  if (!page) throw notFound("Invoice");
+  return c.json(
+    {
+      data: page.items.map((a) => ({
+        kind: a.kind,
+        source: a.source,
+        external_id: a.externalId,
+        event_id: a.eventId,
+        message: a.message,
+        created_at: a.createdAt,
+      })),
+      next_cursor: page.nextCursor,
+    },
+    200,
+  );
+};
+
+export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const { cursor, limit } = c.req.valid("query");
+  const page = await ledgerFor(c.env, merchant(c), invoiceId).listEvents(cursor, limit);
+  if (!page) throw notFound("Invoice");
+  return c.json(
+    {
+      data: page.items.map((e) => ({
+        source: e.source,
+        event_id: e.eventId,
+        event_type: e.eventType,
+        verification: e.verification,
+        outcome: e.outcome,
+        detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
+        raw_body: e.rawBody,
+        received_at: e.receivedAt,
+      })),
+      next_cursor: page.nextCursor,
+    },
+    200,
+  );
+};
+

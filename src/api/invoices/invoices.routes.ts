@@ -1,0 +1,124 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  CurrencySchema,
+  CustomerSchema,
+  errorResponse,
+  InvoiceIdParam,
+  InvoiceSchema,
+  jsonBody,
+  jsonResponse,
+  MinorUnits,
+  PageQuery,
+  pageOf,
+} from "../schemas";
+
+const tags = ["invoices"];
+const security = [{ apiKey: [] }];
+const params = z.object({ invoiceId: InvoiceIdParam });
+
+export const InvoiceUpsertSchema = z
+  .object({
+    currency: CurrencySchema,
+    total: MinorUnits.openapi({ description: "Invoice total in minor units", example: 479030 }),
+    due_date: z.iso.date().nullable().default(null),
+    number: z.string().min(1).max(64).nullable().default(null),
+    customer: CustomerSchema.default({ name: null, email: null, phone: null }),
+  })
+  .strict()
+  .openapi("InvoiceUpsert");
+
+export const upsertInvoice = createRoute({
+  method: "put",
+  path: "/v1/invoices/{invoiceId}",
+  tags,
+  security,
+  summary: "Create or update an invoice",
+  request: { params, body: jsonBody(InvoiceUpsertSchema) },
+  responses: {
+    200: jsonResponse(InvoiceSchema, "Updated"),
+    201: jsonResponse(InvoiceSchema, "Created"),
+    401: errorResponse("Missing or invalid API key"),
+    409: errorResponse("The currency cannot change once the invoice has lines"),
+    422: errorResponse("Invalid invoice"),
+  },
+});
+
+export const getInvoice = createRoute({
+  method: "get",
+  path: "/v1/invoices/{invoiceId}",
+  tags,
+  security,
+  summary: "Read an invoice and its balance",
+  request: { params },
+  responses: {
+    200: jsonResponse(InvoiceSchema, "The invoice"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice"),
+  },
+});
+
+export const voidInvoice = createRoute({
+  method: "post",
+  path: "/v1/invoices/{invoiceId}/void",
+  tags,
+  security,
+  summary: "Void an invoice: no further payments through the API, reminders stop",
+  request: { params },
+  responses: {
+    200: jsonResponse(InvoiceSchema, "The voided invoice"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice"),
+  },
+});
+
+const AnomalySchema = z
+  .object({
+    kind: z.string(),
+    source: z.string(),
+    external_id: z.string().nullable(),
+    event_id: z.string().nullable(),
+    message: z.string(),
+    created_at: z.string(),
+  })
+  .openapi("Anomaly");
+
+export const listAnomalies = createRoute({
+  method: "get",
+  path: "/v1/invoices/{invoiceId}/anomalies",
+  tags,
+  security,
+  summary: "What the ledger recorded but could not apply cleanly (currency mismatches, conflicting replays)",
+  request: { params, query: PageQuery },
+  responses: {
+    200: jsonResponse(pageOf(AnomalySchema, "AnomalyPage"), "Anomalies, oldest first"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice"),
+  },
+});
+
+const EventSchema = z
+  .object({
+    source: z.string(),
+    event_id: z.string(),
+    event_type: z.string(),
+    verification: z.string(),
+    outcome: z.string(),
+    detail: z.unknown(),
+    raw_body: z.string(),
+    received_at: z.string(),
+  })
+  .openapi("WebhookEvent");
+
+export const listEvents = createRoute({
+  method: "get",
+  path: "/v1/invoices/{invoiceId}/events",
+  tags,
+  security,
+  summary: "Accepted provider deliveries for this invoice, with raw body, verification and outcome",
+  request: { params, query: PageQuery },
+  responses: {
+    200: jsonResponse(pageOf(EventSchema, "WebhookEventPage"), "Events, oldest first"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice"),
+  },
+});

@@ -1,0 +1,55 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../lib/create-app";
+import { notFound } from "../../lib/errors";
+import { idempotency, ledgerFor, unwrap } from "../ledger-client";
+import { invoiceView, lineView } from "../views";
+import type * as routes from "./payments.routes";
+
+export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const body = c.req.valid("json");
+  const merchantId = c.get("merchantId")!;
+  const idem = await idempotency(c.req.valid("header")["idempotency-key"], `payment ${invoiceId}`, body);
+  const { value } = unwrap(
+    await ledgerFor(c.env, merchantId, invoiceId).recordPayment(
+      {
+        source: "api",
+        amount: body.amount,
+        currency: body.currency,
+        tds: body.tds,
+        fee: body.transaction_charge,
+        method: body.method,
+        reference: body.reference,
+        notes: body.notes,
+        paidAt: body.paid_at,
+        allowOverpayment: body.allow_overpayment,
+      },
+      idem,
+    ),
+  );
+  c.set("outcome", "applied");
+  return c.json({ payment: lineView(value.line), invoice: invoiceView(value.invoice) }, 201);
+};
+
+export const listPayments: RouteHandler<typeof routes.listPayments, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const { cursor, limit } = c.req.valid("query");
+  const page = await ledgerFor(c.env, c.get("merchantId")!, invoiceId).listLines(cursor, limit);
+  if (!page) throw notFound("Invoice");
+  return c.json({ data: page.items.map(lineView), next_cursor: page.nextCursor }, 200);
+};
+
+export const reversePayment: RouteHandler<typeof routes.reversePayment, AppEnv> = async (c) => {
+  const { invoiceId, paymentId } = c.req.valid("param");
+  const body = (c.req.header("content-type") ? c.req.valid("json") : undefined) ?? { reason: null };
+  const idem = await idempotency(c.req.valid("header")["idempotency-key"], `reverse ${invoiceId} ${paymentId}`, body);
+  const { value } = unwrap(
+    await ledgerFor(c.env, c.get("merchantId")!, invoiceId).reversePayment(
+      paymentId,
+      { source: "api", reason: body.reason },
+      idem,
+    ),
+  );
+  c.set("outcome", "reversed");
+  return c.json({ reversal: lineView(value.line), invoice: invoiceView(value.invoice) }, 201);
+};

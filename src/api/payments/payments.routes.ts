@@ -1,0 +1,94 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  CurrencySchema,
+  errorResponse,
+  IdempotencyKeyHeader,
+  InvoiceIdParam,
+  InvoiceSchema,
+  jsonBody,
+  jsonResponse,
+  LineSchema,
+  MinorUnits,
+  PageQuery,
+  pageOf,
+} from "../schemas";
+
+const tags = ["payments"];
+const security = [{ apiKey: [] }];
+const params = z.object({ invoiceId: InvoiceIdParam });
+
+export const PAYMENT_METHODS = ["cash", "cheque", "bank_transfer", "card", "upi", "demand_draft", "other"] as const;
+
+export const PaymentCreateSchema = z
+  .object({
+    amount: MinorUnits.optional().openapi({
+      description: "Minor units received. Absent: the whole amount due (less any tds).",
+      example: 10000,
+    }),
+    currency: CurrencySchema.optional().openapi({ description: "Must match the invoice's currency when given" }),
+    tds: MinorUnits.default(0).openapi({ description: "Tax withheld at source; credited like cash" }),
+    transaction_charge: MinorUnits.default(0).openapi({ description: "Recorded, not credited" }),
+    method: z.enum(PAYMENT_METHODS).default("other"),
+    paid_at: z.iso.datetime({ offset: true }).nullable().default(null),
+    reference: z.string().max(128).nullable().default(null),
+    notes: z.string().max(2000).nullable().default(null),
+    allow_overpayment: z.boolean().default(false),
+  })
+  .strict()
+  .openapi("PaymentCreate");
+
+const PaymentResultSchema = z.object({ payment: LineSchema, invoice: InvoiceSchema }).openapi("PaymentResult");
+
+export const createPayment = createRoute({
+  method: "post",
+  path: "/v1/invoices/{invoiceId}/payments",
+  tags,
+  security,
+  summary: "Record an offline payment (cash, cheque, bank transfer, TDS...)",
+  request: { params, headers: IdempotencyKeyHeader, body: jsonBody(PaymentCreateSchema) },
+  responses: {
+    201: jsonResponse(PaymentResultSchema, "The payment and the invoice's new balance"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice"),
+    409: errorResponse("invoice_not_payable, or idempotency_key_reused"),
+    422: errorResponse("amount_exceeds_due, currency_mismatch or validation_failed"),
+  },
+});
+
+export const listPayments = createRoute({
+  method: "get",
+  path: "/v1/invoices/{invoiceId}/payments",
+  tags,
+  security,
+  summary: "The invoice's ledger lines (payments, reversals, write-offs, adjustments), oldest first",
+  request: { params, query: PageQuery },
+  responses: {
+    200: jsonResponse(pageOf(LineSchema, "LinePage"), "A page of lines"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice"),
+  },
+});
+
+export const ReverseSchema = z
+  .object({ reason: z.string().max(500).nullable().default(null) })
+  .strict()
+  .openapi("PaymentReverse");
+
+export const reversePayment = createRoute({
+  method: "post",
+  path: "/v1/invoices/{invoiceId}/payments/{paymentId}/reverse",
+  tags,
+  security,
+  summary: "Reverse a payment (a bounced cheque), once",
+  request: {
+    params: params.extend({ paymentId: z.string().max(64) }),
+    headers: IdempotencyKeyHeader,
+    body: { ...jsonBody(ReverseSchema), required: false },
+  },
+  responses: {
+    201: jsonResponse(z.object({ reversal: LineSchema, invoice: InvoiceSchema }), "The reversal line and new balance"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice or payment"),
+    409: errorResponse("already_reversed"),
+  },
+});

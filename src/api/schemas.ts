@@ -1,0 +1,124 @@
+import { z } from "@hono/zod-openapi";
+import { isSupportedCurrency } from "../money/currency";
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  })
+  .openapi("Error");
+
+export const errorResponse = (description: string) => ({
+  content: { "application/json": { schema: ErrorSchema } },
+  description,
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T, description = "JSON body") => ({
+  content: { "application/json": { schema } },
+  required: true,
+  description,
+});
+
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+/** Integer minor units: the only way money crosses our own API. */
+export const MinorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const CurrencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as INR")
+  .refine(isSupportedCurrency, "is not a supported ISO 4217 currency")
+  .openapi({ example: "INR" });
+
+export const InvoiceIdParam = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "invoice ids are 1-128 of A-Z a-z 0-9 . _ : -")
+  .openapi({ param: { name: "invoiceId", in: "path" }, example: "inv_2026_0042" });
+
+export const MerchantIdParam = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "merchant ids match ^[a-z0-9][a-z0-9_-]{0,62}$")
+  .openapi({ param: { name: "merchantId", in: "path" }, example: "acme" });
+
+export const IdempotencyKeyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, "1-255 printable ASCII characters")
+    .optional()
+    .openapi({ description: "Same key and body: the same response; same key, other body: 409" }),
+});
+
+export const PageQuery = z.object({
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const CustomerSchema = z
+  .object({
+    name: z.string().max(200).nullable().default(null),
+    email: z.email().max(254).nullable().default(null),
+    phone: z.string().regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number").nullable().default(null),
+  })
+  .strict()
+  .openapi("Customer");
+
+export const ProviderReportSchema = z
+  .object({
+    source: z.string(),
+    currency: z.string().nullable(),
+    total: z.number().int().nullable(),
+    amount_paid: z.number().int().nullable(),
+    amount_due: z.number().int().nullable(),
+    status: z.string().nullable(),
+    reported_at: z.string(),
+    mismatch: z.boolean(),
+  })
+  .openapi("ProviderReport");
+
+export const InvoiceSchema = z
+  .object({
+    id: z.string(),
+    number: z.string().nullable(),
+    currency: z.string().nullable(),
+    total: z.number().int().nullable(),
+    amount_paid: z.number().int(),
+    amount_due: z.number().int().nullable(),
+    credit_balance: z.number().int(),
+    written_off: z.number().int(),
+    tds_withheld: z.number().int(),
+    transaction_charges: z.number().int(),
+    status: z.enum(["open", "partially_paid", "paid", "overpaid", "void"]),
+    due_date: z.string().nullable(),
+    customer: CustomerSchema,
+    payments_count: z.number().int(),
+    anomalies_count: z.number().int(),
+    provider_reports: z.array(ProviderReportSchema),
+    voided_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi("Invoice");
+
+export const LineSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["payment", "reversal", "write_off", "adjustment"]),
+    source: z.string(),
+    external_id: z.string(),
+    amount: z.number().int(),
+    tds: z.number().int(),
+    transaction_charge: z.number().int(),
+    currency: z.string(),
+    method: z.string().nullable(),
+    reference: z.string().nullable(),
+    notes: z.string().nullable(),
+    paid_at: z.string().nullable(),
+    reverses: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("Line");
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);

@@ -1,0 +1,54 @@
+import type { InvoiceState, Line } from "../ledger/types";
+
+/** Our public JSON for an invoice: amounts are integers in minor units of `currency`. */
+export function invoiceView(s: InvoiceState) {
+  return {
+    id: s.invoiceId,
+    number: s.facts.number,
+    currency: s.facts.currency,
+    total: s.facts.total,
+    amount_paid: s.balance.credited,
+    amount_due: s.balance.amountDue,
+    credit_balance: s.balance.creditBalance,
+    written_off: s.balance.writtenOff,
+    tds_withheld: s.totals.tds,
+    transaction_charges: s.totals.fees,
+    status: s.balance.status,
+    due_date: s.facts.dueDate,
+    customer: s.facts.customer,
+    payments_count: s.totals.paymentsCount,
+    anomalies_count: s.anomaliesCount,
+    provider_reports: s.reports.map((r) => ({
+      source: r.source,
+      currency: r.currency,
+      total: r.total,
+      amount_paid: r.amountPaid,
+      amount_due: r.amountDue,
+      status: r.status,
+      reported_at: r.reportedAt,
+      mismatch: r.mismatch,
+    })),
+    voided_at: s.voidedAt,
+    created_at: s.createdAt,
+    updated_at: s.updatedAt,
+  };
+}
+
+export function lineView(l: Line) {
+  return {
+    id: l.id,
+    kind: l.kind,
+    source: l.source,
+    external_id: l.externalId,
+    amount: l.amount,
+    tds: l.tds,
+    transaction_charge: l.fee,
+    currency: l.currency,
+    method: l.method,
+    reference: l.reference,
+    notes: l.notes,
+    paid_at: l.paidAt,
+    reverses: l.reversesId,
+    created_at: l.createdAt,
+  };
+}

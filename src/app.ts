@@ -1,0 +1,22 @@
+import adminRouter from "./api/admin/admin.index";
+import invoicesRouter from "./api/invoices/invoices.index";
+import paymentsRouter from "./api/payments/payments.index";
+import { createApp } from "./lib/create-app";
+
+export const app = createApp();
+
+app.get("/healthz", (c) => c.json({ ok: true }));
+app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
+app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
+app.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "invoice-ledger",
+    version: "1.0.0",
+    description: "Exact per-invoice ledgers for invoices paid in parts. Amounts are integers in minor units.",
+  },
+});
+
+export type App = typeof app;

@@ -1,0 +1,74 @@
+// Inputs and results of the ledger's RPC methods. Sources build these; only the Durable Object applies them.
+import type { InvoiceFacts, InvoiceFactsPatch, InvoiceState, Line, LineInput, LineOutcome, ProviderReport } from "./types";
+
+/** Same key and same request: the stored result is returned; same key, other request: refused. */
+export interface Idempotency {
+  key: string;
+  requestHash: string;
+}
+
+export type CommandResult<T> =
+  | { ok: true; status: 200 | 201; value: T }
+  | { ok: false; status: 404 | 409 | 422; code: string; message: string };
+
+/** An offline payment recorded by the merchant (REST API or a dialect). Strict: refused when not payable. */
+export interface PaymentCommand {
+  source: string;
+  /** Absent: the whole amount due (after TDS). */
+  amount?: number;
+  currency?: string;
+  tds?: number;
+  fee?: number;
+  method?: string | null;
+  reference?: string | null;
+  notes?: string | null;
+  paidAt?: string | null;
+  allowOverpayment?: boolean;
+}
+
+export interface PaymentResult {
+  line: Line;
+  invoice: InvoiceState;
+}
+
+export interface UpsertResult {
+  created: boolean;
+  invoice: InvoiceState;
+}
+
+/** A verified provider delivery, normalized. Never refused: money already moved, so problems become anomalies. */
+export interface IngestCommand {
+  event: {
+    source: string;
+    id: string;
+    type: string;
+    verification: string;
+    rawBody: string;
+    receivedAt: string;
+  };
+  /** Invoice facts the provider reported, applied when `factsVersion` is not older than the last applied. */
+  facts?: InvoiceFactsPatch;
+  factsVersion?: number;
+  lines?: LineInput[];
+  /**
+   * A cumulative amount paid (HighLevel): the ledger follows the newest snapshot by version and records
+   * the difference from what this source has credited so far as a line.
+   */
+  cumulative?: { amountPaid: number; currency: string; version: number; method?: string | null };
+  report?: Omit<ProviderReport, "source">;
+  void?: boolean;
+}
+
+export interface IngestResult {
+  outcome: "applied" | "duplicate";
+  lines: Array<LineOutcome["outcome"]>;
+  anomalies: string[];
+  invoice: InvoiceState | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type { InvoiceFacts };

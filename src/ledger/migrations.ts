@@ -1,0 +1,105 @@
+// Schema migrations for the invoice ledger, applied in order and tracked in _migrations
+// (PRAGMA user_version is not available in Durable Object SQLite).
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: "ledger",
+    sql: `
+      CREATE TABLE invoice (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        merchant_id TEXT NOT NULL,
+        invoice_id TEXT NOT NULL,
+        currency TEXT,
+        total INTEGER,
+        due_date TEXT,
+        number TEXT,
+        customer_name TEXT,
+        customer_email TEXT,
+        customer_phone TEXT,
+        voided_at TEXT,
+        paid INTEGER NOT NULL DEFAULT 0,
+        tds INTEGER NOT NULL DEFAULT 0,
+        reversed INTEGER NOT NULL DEFAULT 0,
+        written_off INTEGER NOT NULL DEFAULT 0,
+        adjusted INTEGER NOT NULL DEFAULT 0,
+        fees INTEGER NOT NULL DEFAULT 0,
+        payments_count INTEGER NOT NULL DEFAULT 0,
+        lines_count INTEGER NOT NULL DEFAULT 0,
+        anomalies_count INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE lines (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('payment', 'reversal', 'write_off', 'adjustment')),
+        source TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        tds INTEGER NOT NULL DEFAULT 0,
+        fee INTEGER NOT NULL DEFAULT 0,
+        currency TEXT NOT NULL,
+        method TEXT,
+        reference TEXT,
+        notes TEXT,
+        paid_at TEXT,
+        reverses_id TEXT,
+        event_id TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (source, external_id)
+      );
+      CREATE INDEX lines_reverses ON lines (reverses_id) WHERE reverses_id IS NOT NULL;
+      CREATE TABLE anomalies (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        source TEXT NOT NULL,
+        external_id TEXT,
+        event_id TEXT,
+        message TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE idempotency (
+        key TEXT PRIMARY KEY,
+        request_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE source_state (
+        source TEXT PRIMARY KEY,
+        facts_version INTEGER,
+        report TEXT,
+        report_version INTEGER,
+        cumulative_version INTEGER,
+        cumulative_paid INTEGER
+      );
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        source TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        verification TEXT NOT NULL,
+        raw_body TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT,
+        received_at TEXT NOT NULL,
+        UNIQUE (source, event_id)
+      );
+    `,
+  },
+];
+
+export function migrate(sql: SqlStorage, migrations: Migration[] = MIGRATIONS): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const applied = new Set(sql.exec<{ id: number }>("SELECT id FROM _migrations").toArray().map((r) => r.id));
+  for (const m of migrations) {
+    if (applied.has(m.id)) continue;
+    sql.exec(m.sql);
+    sql.exec("INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)", m.id, m.name, new Date().toISOString());
+  }
+}

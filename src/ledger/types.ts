@@ -1,0 +1,130 @@
+// The ledger's vocabulary. Every source (merchant API, dialects, provider webhooks) produces these
+// shapes; the Durable Object is the only place that turns them into stored lines.
+
+export type LineKind = "payment" | "reversal" | "write_off" | "adjustment";
+export type InvoiceStatus = "open" | "partially_paid" | "paid" | "overpaid" | "void";
+
+export interface Customer {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+/** The invoice's facts. Amounts in minor units of `currency`. */
+export interface InvoiceFacts {
+  currency: string;
+  total: number;
+  dueDate: string | null; // YYYY-MM-DD
+  number: string | null;
+  customer: Customer;
+}
+
+/** A partial update from a provider: only what it reported. */
+export type InvoiceFactsPatch = Partial<Omit<InvoiceFacts, "customer">> & { customer?: Partial<Customer> };
+
+/** Identifies the invoice an object serves; stored on first write. */
+export interface InvoiceRef {
+  merchantId: string;
+  invoiceId: string;
+}
+
+/** One line as a source reports it. `source` + `externalId` are unique together. */
+export interface LineInput {
+  kind: LineKind;
+  source: string;
+  externalId: string;
+  /** Minor units; > 0, except adjustments, which are signed and non-zero. */
+  amount: number;
+  currency: string;
+  /** Tax withheld at source: credited like cash (payments only). */
+  tds?: number;
+  /** Transaction charge: recorded, never credited. */
+  fee?: number;
+  method?: string | null;
+  reference?: string | null;
+  notes?: string | null;
+  paidAt?: string | null;
+  /** For reversals: the line reversed, by our id or by the source's id. */
+  reverses?: { lineId: string } | { source: string; externalId: string };
+}
+
+export interface Line {
+  id: string;
+  seq: number;
+  kind: LineKind;
+  source: string;
+  externalId: string;
+  amount: number;
+  tds: number;
+  fee: number;
+  currency: string;
+  method: string | null;
+  reference: string | null;
+  notes: string | null;
+  paidAt: string | null;
+  reversesId: string | null;
+  eventId: string | null;
+  createdAt: string;
+}
+
+/** Running sums kept in the same transaction as the lines, so a balance read never scans lines. */
+export interface Totals {
+  paid: number; // payment amounts
+  tds: number; // payment TDS
+  reversed: number;
+  writtenOff: number;
+  adjusted: number; // signed
+  fees: number;
+  paymentsCount: number;
+  linesCount: number;
+}
+
+export interface Balance {
+  credited: number;
+  amountDue: number | null;
+  creditBalance: number;
+  writtenOff: number;
+  status: InvoiceStatus;
+}
+
+export type LineOutcome =
+  | { outcome: "applied"; line: Line }
+  | { outcome: "duplicate"; line: Line }
+  | { outcome: "conflict"; externalId: string; existing: Line | null; reason: string };
+
+/** What a provider says the invoice looks like, shown beside our own figures. */
+export interface ProviderReport {
+  source: string;
+  currency: string | null;
+  total: number | null;
+  amountPaid: number | null;
+  amountDue: number | null;
+  status: string | null;
+  reportedAt: string;
+  /** Orders reports from the same source; older ones never replace newer ones. */
+  version: number;
+}
+
+export interface Anomaly {
+  seq: number;
+  kind: string;
+  source: string;
+  externalId: string | null;
+  eventId: string | null;
+  message: string;
+  createdAt: string;
+}
+
+export interface InvoiceState {
+  merchantId: string;
+  invoiceId: string;
+  /** total and currency are null only for an invoice first heard of through a payment. */
+  facts: Omit<InvoiceFacts, "total" | "currency"> & { total: number | null; currency: string | null };
+  voidedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  totals: Totals;
+  balance: Balance;
+  reports: Array<ProviderReport & { mismatch: boolean }>;
+  anomaliesCount: number;
+}

@@ -1,0 +1,66 @@
+import { z } from "@hono/zod-openapi";
+import { PROVIDERS } from "../providers/registry";
+
+export const MERCHANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export const WhsecSchema = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "must be a Standard Webhooks secret: whsec_ + base64 of 24-64 bytes");
+
+export const NotificationsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    url: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    secret: WhsecSchema.nullable().default(null),
+    /** Days relative to the due date: -3 = three days before, 0 = on the day, 7 = a week after. */
+    cadence_days: z.array(z.number().int().min(-90).max(365)).max(12).default([-3, 0, 7]),
+    max_attempts: z.number().int().min(1).max(20).default(6),
+  })
+  .strict()
+  .refine((n) => !n.enabled || (n.url && n.secret), {
+    message: "enabled notifications need a url and a secret",
+  });
+
+export type Notifications = z.infer<typeof NotificationsSchema>;
+
+const providerShape = Object.fromEntries(
+  Object.entries(PROVIDERS).map(([name, p]) => [name, (p.configSchema as z.ZodType).optional()]),
+);
+
+export const MerchantConfigSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    providers: z.object(providerShape).strict().default({}),
+    notifications: NotificationsSchema.default(NotificationsSchema.parse({})),
+  })
+  .strict();
+
+export type MerchantConfig = z.infer<typeof MerchantConfigSchema>;
+
+export interface ApiKeyEntry {
+  id: string;
+  hash: string;
+  prefix: string;
+  created_at: string;
+}
+
+export interface MerchantRecord extends MerchantConfig {
+  id: string;
+  api_keys: ApiKeyEntry[];
+  created_at: string;
+  updated_at: string;
+}
+
+const SECRET_KEY = /secret|password|token|private/i;
+
+/** Copies a record with every secret replaced, for responses and logs. */
+export function redact<T>(value: T, underSecret = false): T {
+  if (Array.isArray(value)) return value.map((v) => redact(v, underSecret)) as T;
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, redact(v, underSecret || SECRET_KEY.test(k))]),
+    ) as T;
+  }
+  if (underSecret && typeof value === "string") return "[redacted]" as T;
+  return value;
+}

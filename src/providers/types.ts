@@ -1,0 +1,36 @@
+import type { z } from "zod";
+import type { IngestCommand } from "../ledger/commands";
+
+/** A webhook delivery as received: raw bytes first, nothing parsed yet. */
+export interface Delivery {
+  raw: Uint8Array<ArrayBuffer>;
+  headers: Headers;
+  /** Path parameters beyond the merchant id (Riverty's token). */
+  params: Record<string, string>;
+  /** CF-Connecting-IP, when present. */
+  ip: string | null;
+  /** Unix seconds, injected so verification is testable. */
+  now: number;
+}
+
+export type Verification = { ok: true; method: string } | { ok: false; reason: string };
+
+/** What one delivery means for the ledger: per invoice, a command; or nothing (ignored event types). */
+export type Normalized =
+  | { kind: "ignored"; eventId: string; eventType: string; reason: string }
+  | { kind: "events"; eventId: string; eventType: string; invoices: Array<{ invoiceId: string; command: Omit<IngestCommand, "event"> }> };
+
+/** Thrown by normalize() for a body that verified but cannot be understood: answered 400. */
+export class MalformedPayload extends Error {}
+
+/**
+ * A webhook provider: one module each (src/providers/<name>.ts). `verify` runs on the raw bytes before
+ * anything is parsed; `normalize` turns a verified body into ledger commands.
+ */
+export interface Provider<C = unknown> {
+  name: string;
+  /** The provider's slice of the merchant configuration (secrets, keys, allow-lists). */
+  configSchema: z.ZodType<C>;
+  verify(delivery: Delivery, config: C): Promise<Verification>;
+  normalize(body: unknown, delivery: Delivery): Normalized;
+}

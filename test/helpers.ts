@@ -1,0 +1,60 @@
+import { exports } from "cloudflare:workers";
+
+export const ADMIN = "test-admin-token";
+let counter = 0;
+
+/** A unique id per call, so tests never share invoices or merchants. */
+export const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+
+export interface CallOptions {
+  body?: unknown;
+  raw?: string | Uint8Array<ArrayBuffer>;
+  key?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** One HTTP call into the Worker; the body is always consumed (see the vitest-plugin storage trap). */
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<Reply<T>> {
+  const headers = new Headers(opts.headers);
+  if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
+  let body: BodyInit | undefined;
+  if (opts.raw !== undefined) body = opts.raw;
+  else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    if (!headers.has("content-type")) headers.set("content-type", "application/json");
+  }
+  const res = await exports.default.fetch(new Request(`http://ledger.test${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {}
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+export async function createMerchant(config: Record<string, unknown> = {}, id = uid("m")) {
+  const put = await call("PUT", `/admin/merchants/${id}`, {
+    key: ADMIN,
+    body: { name: `Merchant ${id}`, ...config },
+  });
+  if (put.status !== 201 && put.status !== 200) throw new Error(`merchant: ${put.status} ${put.text}`);
+  const key = await call("POST", `/admin/merchants/${id}/api-keys`, { key: ADMIN });
+  if (key.status !== 201) throw new Error(`api key: ${key.status} ${key.text}`);
+  return { id, key: key.body.key as string, keyId: key.body.id as string };
+}
+
+export async function createInvoice(key: string, body: Record<string, unknown> = {}, invoiceId = uid("inv")) {
+  const res = await call("PUT", `/v1/invoices/${invoiceId}`, {
+    key,
+    body: { currency: "INR", total: 100000, due_date: "2030-01-31", number: "INV-1", ...body },
+  });
+  if (res.status !== 201) throw new Error(`invoice: ${res.status} ${res.text}`);
+  return { id: invoiceId, invoice: res.body };
+}
