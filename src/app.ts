@@ -2,11 +2,12 @@ import adminRouter from "./api/admin/admin.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
 import { createApp } from "./lib/create-app";
+import webhooksRouter from "./webhooks/webhooks.index";
 
 export const app = createApp();
 
 app.get("/healthz", (c) => c.json({ ok: true }));
-app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter);
+app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });

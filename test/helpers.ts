@@ -1,5 +1,8 @@
 import { exports } from "cloudflare:workers";
 
+// The main Worker's default export, as the runtime serves it (the same path HTTP takes).
+const worker = (exports as unknown as { default: Fetcher }).default;
+
 export const ADMIN = "test-admin-token";
 let counter = 0;
 
@@ -30,7 +33,7 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     body = JSON.stringify(opts.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  const res = await exports.default.fetch(new Request(`http://ledger.test${path}`, { method, headers, body }));
+  const res = await worker.fetch(new Request(`http://ledger.test${path}`, { method, headers, body }));
   const text = await res.text();
   let parsed: unknown = text;
   try {

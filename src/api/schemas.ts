@@ -59,7 +59,11 @@ export const CustomerSchema = z
   .object({
     name: z.string().max(200).nullable().default(null),
     email: z.email().max(254).nullable().default(null),
-    phone: z.string().regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number").nullable().default(null),
+    phone: z
+      .string()
+      .regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number")
+      .nullable()
+      .default(null),
   })
   .strict()
   .openapi("Customer");

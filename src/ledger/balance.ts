@@ -1,4 +1,4 @@
-import type { Balance, LineInput, Line, Totals } from "./types";
+import type { Balance, Line, LineInput, Totals } from "./types";
 
 export const EMPTY_TOTALS: Totals = {
   paid: 0,
@@ -16,7 +16,12 @@ export function addLine(t: Totals, line: Pick<Line, "kind" | "amount" | "tds" | 
   const next = { ...t, linesCount: t.linesCount + 1, fees: t.fees + line.fee };
   switch (line.kind) {
     case "payment":
-      return { ...next, paid: t.paid + line.amount, tds: t.tds + line.tds, paymentsCount: t.paymentsCount + 1 };
+      return {
+        ...next,
+        paid: t.paid + line.amount,
+        tds: t.tds + line.tds,
+        paymentsCount: t.paymentsCount + 1,
+      };
     case "reversal":
       return { ...next, reversed: t.reversed + line.amount };
     case "write_off":
@@ -66,8 +71,10 @@ export function compareReplay(existing: Line, incoming: LineInput): string | nul
   if (existing.currency !== incoming.currency) {
     return `currency ${incoming.currency} differs from recorded ${existing.currency}`;
   }
-  if (existing.amount !== incoming.amount) return `amount ${incoming.amount} differs from recorded ${existing.amount}`;
-  if (existing.tds !== (incoming.tds ?? 0)) return `tds ${incoming.tds ?? 0} differs from recorded ${existing.tds}`;
+  if (existing.amount !== incoming.amount)
+    return `amount ${incoming.amount} differs from recorded ${existing.amount}`;
+  if (existing.tds !== (incoming.tds ?? 0))
+    return `tds ${incoming.tds ?? 0} differs from recorded ${existing.tds}`;
   return null;
 }
 
@@ -78,7 +85,9 @@ export function validateLine(input: LineInput): string | null {
   if ((input.tds ?? 0) < 0 || (input.fee ?? 0) < 0) return "tds and fee must not be negative";
   if (input.kind === "adjustment") return input.amount === 0 ? "adjustment must not be zero" : null;
   if (input.kind === "payment") {
-    return input.amount < 0 || input.amount + (input.tds ?? 0) <= 0 ? "payment must credit a positive amount" : null;
+    return input.amount < 0 || input.amount + (input.tds ?? 0) <= 0
+      ? "payment must credit a positive amount"
+      : null;
   }
   if ((input.tds ?? 0) !== 0) return `${input.kind} carries no tds`;
   return input.amount <= 0 ? `${input.kind} amount must be positive` : null;

@@ -1,5 +1,13 @@
 // Inputs and results of the ledger's RPC methods. Sources build these; only the Durable Object applies them.
-import type { InvoiceFacts, InvoiceFactsPatch, InvoiceState, Line, LineInput, LineOutcome, ProviderReport } from "./types";
+import type {
+  InvoiceFacts,
+  InvoiceFactsPatch,
+  InvoiceState,
+  Line,
+  LineInput,
+  LineOutcome,
+  ProviderReport,
+} from "./types";
 
 /** Same key and same request: the stored result is returned; same key, other request: refused. */
 export interface Idempotency {
@@ -57,10 +65,12 @@ export interface IngestCommand {
   cumulative?: { amountPaid: number; currency: string; version: number; method?: string | null };
   report?: Omit<ProviderReport, "source">;
   void?: boolean;
+  /** Kept in the event log only (an event type the ledger does not act on). */
+  ignored?: string;
 }
 
 export interface IngestResult {
-  outcome: "applied" | "duplicate";
+  outcome: "applied" | "duplicate" | "ignored";
   lines: Array<LineOutcome["outcome"]>;
   anomalies: string[];
   invoice: InvoiceState | null;

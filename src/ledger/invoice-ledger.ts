@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { randomId } from "../lib/crypto";
 import type { Bindings } from "../bindings";
+import { randomId } from "../lib/crypto";
 import { addLine, compareReplay, deriveBalance, EMPTY_TOTALS, isPayable, validateLine } from "./balance";
 import type {
   CommandResult,
@@ -166,7 +166,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     const row = this.row();
     if (!row) return null;
     let recomputed = EMPTY_TOTALS;
-    for (const r of this.sql.exec<LineRow>("SELECT * FROM lines ORDER BY seq")) recomputed = addLine(recomputed, r);
+    for (const r of this.sql.exec<LineRow>("SELECT * FROM lines ORDER BY seq"))
+      recomputed = addLine(recomputed, r);
     return { stored: totalsOf(row), recomputed };
   }
 
@@ -176,10 +177,18 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.ctx.storage.transactionSync(() => {
       const existing = this.row();
       if (existing && existing.lines_count > 0 && existing.currency !== facts.currency) {
-        return fail(409, "currency_locked", `Invoice has lines in ${existing.currency}; its currency cannot change`);
+        return fail(
+          409,
+          "currency_locked",
+          `Invoice has lines in ${existing.currency}; its currency cannot change`,
+        );
       }
       this.writeFacts(ref, facts);
-      return { ok: true, status: existing ? 200 : 201, value: { created: !existing, invoice: this.state()! } };
+      return {
+        ok: true,
+        status: existing ? 200 : 201,
+        value: { created: !existing, invoice: this.state()! },
+      };
     });
   }
 
@@ -189,7 +198,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       if (!row) return fail(404, "not_found", "Invoice not found");
       const before = this.state()!;
       if (!isPayable(before.balance)) {
-        return fail(409, "invoice_not_payable", `Invoice is ${before.balance.status} and accepts no payments`);
+        return fail(
+          409,
+          "invoice_not_payable",
+          `Invoice is ${before.balance.status} and accepts no payments`,
+        );
       }
       const currency = row.currency!;
       if (cmd.currency && cmd.currency !== currency) {
@@ -239,7 +252,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.idempotent(idem, () => {
       if (!this.row()) return fail(404, "not_found", "Invoice not found");
       const target = this.lineById(lineId);
-      if (!target || target.kind !== "payment") return fail(404, "not_found", "Payment not found");
+      if (target?.kind !== "payment") return fail(404, "not_found", "Payment not found");
       const already = this.sql.exec("SELECT 1 FROM lines WHERE reverses_id = ? LIMIT 1", lineId).toArray();
       if (already.length > 0) return fail(409, "already_reversed", "This payment has already been reversed");
       const outcome = this.applyLine(
@@ -256,7 +269,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         },
         null,
       );
-      if (outcome.outcome !== "applied") return fail(409, "already_reversed", "This payment has already been reversed");
+      if (outcome.outcome !== "applied")
+        return fail(409, "already_reversed", "This payment has already been reversed");
       return { ok: true, status: 201, value: { line: outcome.line, invoice: this.state()! } };
     });
   }
@@ -283,6 +297,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         .exec("SELECT 1 FROM events WHERE source = ? AND event_id = ?", event.source, event.id)
         .toArray();
       if (seen.length > 0) return { outcome: "duplicate", lines: [], anomalies: [], invoice: this.state() };
+      if (cmd.ignored) {
+        if (!this.row()) return { outcome: "ignored", lines: [], anomalies: [], invoice: null };
+        this.logEvent(event, "ignored", { reason: cmd.ignored });
+        return { outcome: "ignored", lines: [], anomalies: [], invoice: this.state() };
+      }
 
       const anomalies: string[] = [];
       const note = (kind: string, message: string, externalId: string | null = null) => {
@@ -293,7 +312,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       this.applyFactsPatch(ref, event.source, cmd.facts, cmd.factsVersion, cmd.lines, note);
       const outcomes: LineOutcome[] = [];
       for (const line of cmd.lines ?? []) outcomes.push(this.ingestLine(line, event.id, note));
-      if (cmd.cumulative) outcomes.push(...this.applyCumulative(event.source, event.id, cmd.cumulative, note));
+      if (cmd.cumulative)
+        outcomes.push(...this.applyCumulative(event.source, event.id, cmd.cumulative, note));
       if (cmd.report) this.applyReport(event.source, cmd.report);
       if (cmd.void && this.row() && !this.row()!.voided_at) {
         this.sql.exec("UPDATE invoice SET voided_at = ? WHERE singleton = 1", event.receivedAt);
@@ -303,19 +323,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         this.onLedgerChanged();
       }
 
-      const detail = { lines: outcomes.map(describeOutcome), anomalies };
-      this.sql.exec(
-        `INSERT INTO events (source, event_id, event_type, verification, raw_body, outcome, detail, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        event.source,
-        event.id,
-        event.type,
-        event.verification,
-        event.rawBody,
-        anomalies.length > 0 ? "applied_with_anomalies" : "applied",
-        JSON.stringify(detail),
-        event.receivedAt,
-      );
+      this.logEvent(event, anomalies.length > 0 ? "applied_with_anomalies" : "applied", {
+        lines: outcomes.map(describeOutcome),
+        anomalies,
+      });
       return { outcome: "applied", lines: outcomes.map((o) => o.outcome), anomalies, invoice: this.state() };
     });
   }
@@ -334,7 +345,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
           .toArray()[0];
         if (prior) {
           if (prior.request_hash !== idem.requestHash) {
-            return fail(409, "idempotency_key_reused", "This Idempotency-Key was used with a different request");
+            return fail(
+              409,
+              "idempotency_key_reused",
+              "This Idempotency-Key was used with a different request",
+            );
           }
           return JSON.parse(prior.result) as CommandResult<T>;
         }
@@ -351,6 +366,21 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       }
       return result;
     });
+  }
+
+  private logEvent(event: IngestCommand["event"], outcome: string, detail: unknown): void {
+    this.sql.exec(
+      `INSERT INTO events (source, event_id, event_type, verification, raw_body, outcome, detail, received_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      event.source,
+      event.id,
+      event.type,
+      event.verification,
+      event.rawBody,
+      outcome,
+      JSON.stringify(detail),
+      event.receivedAt,
+    );
   }
 
   private row(): InvoiceRow | undefined {
@@ -465,7 +495,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     const existing = this.row();
     if (patch && version !== undefined) {
       const last = this.sql
-        .exec<{ facts_version: number | null }>("SELECT facts_version FROM source_state WHERE source = ?", source)
+        .exec<{ facts_version: number | null }>(
+          "SELECT facts_version FROM source_state WHERE source = ?",
+          source,
+        )
         .toArray()[0]?.facts_version;
       if (last !== undefined && last !== null && version < last) {
         if (existing) return;
@@ -481,7 +514,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     }
     const currency = existing?.currency ?? patch?.currency ?? lines?.[0]?.currency ?? null;
     if (existing && patch?.currency && existing.currency && patch.currency !== existing.currency) {
-      note("currency_mismatch", `${source} reports the invoice in ${patch.currency}; the ledger keeps ${existing.currency}`);
+      note(
+        "currency_mismatch",
+        `${source} reports the invoice in ${patch.currency}; the ledger keeps ${existing.currency}`,
+      );
     }
     const now = new Date().toISOString();
     const c = patch?.customer;
@@ -518,7 +554,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   /** Provider lines are never refused; what cannot be applied is kept as an anomaly. */
-  private ingestLine(input: LineInput, eventId: string, note: (k: string, m: string, x?: string) => void): LineOutcome {
+  private ingestLine(
+    input: LineInput,
+    eventId: string,
+    note: (k: string, m: string, x?: string) => void,
+  ): LineOutcome {
     const row = this.row()!;
     if (row.currency && input.currency !== row.currency) {
       const existing = this.lineBySourceId(input.source, input.externalId);
@@ -527,17 +567,34 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         `${input.kind} ${input.externalId} in ${input.currency} on an invoice in ${row.currency}; not applied`,
         input.externalId,
       );
-      return { outcome: "conflict", externalId: input.externalId, existing: existing ?? null, reason: "currency mismatch" };
+      return {
+        outcome: "conflict",
+        externalId: input.externalId,
+        existing: existing ?? null,
+        reason: "currency mismatch",
+      };
     }
     const outcome = this.applyLine(input, eventId);
     if (outcome.outcome === "conflict") {
-      note("conflict", `${input.kind} ${input.externalId}: ${outcome.reason}; the recorded line stands`, input.externalId);
+      note(
+        "conflict",
+        `${input.kind} ${input.externalId}: ${outcome.reason}; the recorded line stands`,
+        input.externalId,
+      );
     } else if (outcome.outcome === "applied") {
       if (row.voided_at && input.kind === "payment") {
-        note("payment_on_void_invoice", `Payment ${input.externalId} arrived after the invoice was voided`, input.externalId);
+        note(
+          "payment_on_void_invoice",
+          `Payment ${input.externalId} arrived after the invoice was voided`,
+          input.externalId,
+        );
       }
       if (input.kind === "reversal" && input.reverses && !outcome.line.reversesId) {
-        note("reversal_target_unknown", `Reversal ${input.externalId} names a payment the ledger has not seen`, input.externalId);
+        note(
+          "reversal_target_unknown",
+          `Reversal ${input.externalId} names a payment the ledger has not seen`,
+          input.externalId,
+        );
       }
     }
     return outcome;
@@ -551,7 +608,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     note: (k: string, m: string, x?: string) => void,
   ): LineOutcome[] {
     const st = this.sql
-      .exec<{ cumulative_version: number | null }>("SELECT cumulative_version FROM source_state WHERE source = ?", source)
+      .exec<{ cumulative_version: number | null }>(
+        "SELECT cumulative_version FROM source_state WHERE source = ?",
+        source,
+      )
       .toArray()[0];
     if (st?.cumulative_version != null && cum.version <= st.cumulative_version) return [];
     this.sql.exec(
@@ -591,7 +651,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
 
   private applyReport(source: string, report: Omit<ProviderReport, "source">): void {
     const st = this.sql
-      .exec<{ report_version: number | null }>("SELECT report_version FROM source_state WHERE source = ?", source)
+      .exec<{ report_version: number | null }>(
+        "SELECT report_version FROM source_state WHERE source = ?",
+        source,
+      )
       .toArray()[0];
     if (st?.report_version != null && report.version < st.report_version) return;
     this.sql.exec(
@@ -670,7 +733,13 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return { outcome: "applied", line: { ...line, seq } };
   }
 
-  private recordAnomaly(kind: string, source: string, externalId: string | null, eventId: string | null, message: string) {
+  private recordAnomaly(
+    kind: string,
+    source: string,
+    externalId: string | null,
+    eventId: string | null,
+    message: string,
+  ) {
     this.sql.exec(
       "INSERT INTO anomalies (kind, source, external_id, event_id, message, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       kind,
@@ -687,12 +756,22 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   protected onLedgerChanged(): void {}
 }
 
-function fail(status: 404 | 409 | 422, code: string, message: string): { ok: false; status: 404 | 409 | 422; code: string; message: string } {
+function fail(
+  status: 404 | 409 | 422,
+  code: string,
+  message: string,
+): { ok: false; status: 404 | 409 | 422; code: string; message: string } {
   return { ok: false, status, code, message };
 }
 
 function describeOutcome(o: LineOutcome) {
   return o.outcome === "conflict"
     ? { outcome: o.outcome, externalId: o.externalId, reason: o.reason }
-    : { outcome: o.outcome, id: o.line.id, externalId: o.line.externalId, kind: o.line.kind, amount: o.line.amount };
+    : {
+        outcome: o.outcome,
+        id: o.line.id,
+        externalId: o.line.externalId,
+        kind: o.line.kind,
+        amount: o.line.amount,
+      };
 }

@@ -95,11 +95,23 @@ export const MIGRATIONS: Migration[] = [
 ];
 
 export function migrate(sql: SqlStorage, migrations: Migration[] = MIGRATIONS): void {
-  sql.exec("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-  const applied = new Set(sql.exec<{ id: number }>("SELECT id FROM _migrations").toArray().map((r) => r.id));
+  sql.exec(
+    "CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+  );
+  const applied = new Set(
+    sql
+      .exec<{ id: number }>("SELECT id FROM _migrations")
+      .toArray()
+      .map((r) => r.id),
+  );
   for (const m of migrations) {
     if (applied.has(m.id)) continue;
     sql.exec(m.sql);
-    sql.exec("INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)", m.id, m.name, new Date().toISOString());
+    sql.exec(
+      "INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)",
+      m.id,
+      m.name,
+      new Date().toISOString(),
+    );
   }
 }

@@ -39,7 +39,10 @@ export async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise
 const hmacKeys = new Map<string, Promise<CryptoKey>>();
 
 /** HMAC-SHA256; imported keys are cached per isolate because webhook secrets repeat on every delivery. */
-export async function hmacSha256(key: Uint8Array<ArrayBuffer> | string, message: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+export async function hmacSha256(
+  key: Uint8Array<ArrayBuffer> | string,
+  message: Uint8Array<ArrayBuffer>,
+): Promise<Uint8Array> {
   const keyBytes = typeof key === "string" ? utf8(key) : key;
   const cacheKey = toHex(keyBytes);
   let imported = hmacKeys.get(cacheKey);

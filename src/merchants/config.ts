@@ -5,12 +5,18 @@ export const MERCHANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export const WhsecSchema = z
   .string()
-  .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "must be a Standard Webhooks secret: whsec_ + base64 of 24-64 bytes");
+  .regex(
+    /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/,
+    "must be a Standard Webhooks secret: whsec_ + base64 of 24-64 bytes",
+  );
 
 export const NotificationsSchema = z
   .object({
     enabled: z.boolean().default(false),
-    url: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    url: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .default(null),
     secret: WhsecSchema.nullable().default(null),
     /** Days relative to the due date: -3 = three days before, 0 = on the day, 7 = a week after. */
     cadence_days: z.array(z.number().int().min(-90).max(365)).max(12).default([-3, 0, 7]),

@@ -45,12 +45,19 @@ export async function createApiKey(
   const created_at = new Date().toISOString();
   const record: ApiKeyRecord = { merchant_id: merchant.id, key_id: id };
   await kv.put(apiKeyKey(hash), JSON.stringify(record));
-  const updated = { ...merchant, api_keys: [...merchant.api_keys, { id, hash, prefix: key.slice(0, 8), created_at }] };
+  const updated = {
+    ...merchant,
+    api_keys: [...merchant.api_keys, { id, hash, prefix: key.slice(0, 8), created_at }],
+  };
   await kv.put(merchantKey(merchant.id), JSON.stringify(updated));
   return { id, key, created_at };
 }
 
-export async function revokeApiKey(kv: KVNamespace, merchant: MerchantRecord, keyId: string): Promise<boolean> {
+export async function revokeApiKey(
+  kv: KVNamespace,
+  merchant: MerchantRecord,
+  keyId: string,
+): Promise<boolean> {
   const entry = merchant.api_keys.find((k) => k.id === keyId);
   if (!entry) return false;
   await kv.delete(apiKeyKey(entry.hash));

@@ -2,7 +2,12 @@ import { currencyExponent } from "./currency";
 
 export class MoneyError extends Error {
   constructor(
-    readonly code: "invalid_amount" | "too_many_decimals" | "negative_amount" | "amount_out_of_range" | "unsupported_currency",
+    readonly code:
+      | "invalid_amount"
+      | "too_many_decimals"
+      | "negative_amount"
+      | "amount_out_of_range"
+      | "unsupported_currency",
     message: string,
   ) {
     super(message);
@@ -47,16 +52,15 @@ export function majorToMinor(value: number | string, currency: string, opts: Min
   const [, sign, intPart = "0", fracRaw = ""] = match;
   const frac = fracRaw.replace(/0+$/, "");
   if (frac.length > exp) {
-    throw new MoneyError(
-      "too_many_decimals",
-      `${text} has more decimals than ${currency} allows (${exp})`,
-    );
+    throw new MoneyError("too_many_decimals", `${text} has more decimals than ${currency} allows (${exp})`);
   }
   const digits = (intPart + frac.padEnd(exp, "0")).replace(/^0+(?=\d)/, "");
-  if (digits.length > 16) throw new MoneyError("amount_out_of_range", `Amount ${text} is beyond the safe integer range`);
+  if (digits.length > 16)
+    throw new MoneyError("amount_out_of_range", `Amount ${text} is beyond the safe integer range`);
   const magnitude = checkRange(Number(digits), text);
   const negative = sign === "-" && magnitude !== 0;
-  if (negative && !opts.allowNegative) throw new MoneyError("negative_amount", `Amount must not be negative: ${text}`);
+  if (negative && !opts.allowNegative)
+    throw new MoneyError("negative_amount", `Amount must not be negative: ${text}`);
   return negative ? -magnitude : magnitude;
 }
 
@@ -66,7 +70,8 @@ export function checkMinor(value: unknown, opts: MinorOptions = {}): number {
     throw new MoneyError("invalid_amount", "Amount must be an integer number of minor units");
   }
   checkRange(value, String(value));
-  if (value < 0 && !opts.allowNegative) throw new MoneyError("negative_amount", "Amount must not be negative");
+  if (value < 0 && !opts.allowNegative)
+    throw new MoneyError("negative_amount", "Amount must not be negative");
   return value;
 }
 

@@ -1,13 +1,41 @@
 // ISO 4217 minor-unit exponents (Table A.1, 2024-06-25 edition; see shared/research/providers.md §7).
 // Every code not listed as 0, 3 or 4 decimals is a 2-decimal currency.
 const ZERO_DECIMAL = new Set([
-  "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF",
+  "BIF",
+  "CLP",
+  "DJF",
+  "GNF",
+  "ISK",
+  "JPY",
+  "KMF",
+  "KRW",
+  "PYG",
+  "RWF",
+  "UGX",
+  "UYI",
+  "VND",
+  "VUV",
+  "XAF",
+  "XOF",
+  "XPF",
 ]);
 const THREE_DECIMAL = new Set(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"]);
 const FOUR_DECIMAL = new Set(["CLF", "UYW"]);
 // Precious metals, SDR and testing codes have no minor unit and are not invoice currencies.
 const NO_MINOR_UNIT = new Set([
-  "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
+  "XAG",
+  "XAU",
+  "XBA",
+  "XBB",
+  "XBC",
+  "XBD",
+  "XDR",
+  "XPD",
+  "XPT",
+  "XSU",
+  "XTS",
+  "XUA",
+  "XXX",
 ]);
 const TWO_DECIMAL = new Set(
   (

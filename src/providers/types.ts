@@ -11,14 +11,21 @@ export interface Delivery {
   ip: string | null;
   /** Unix seconds, injected so verification is testable. */
   now: number;
+  /** Hex SHA-256 of the raw body: the dedupe key of last resort for providers without event ids. */
+  sha256: string;
 }
 
 export type Verification = { ok: true; method: string } | { ok: false; reason: string };
 
 /** What one delivery means for the ledger: per invoice, a command; or nothing (ignored event types). */
 export type Normalized =
-  | { kind: "ignored"; eventId: string; eventType: string; reason: string }
-  | { kind: "events"; eventId: string; eventType: string; invoices: Array<{ invoiceId: string; command: Omit<IngestCommand, "event"> }> };
+  | { kind: "ignored"; eventId: string; eventType: string; reason: string; invoiceId?: string }
+  | {
+      kind: "events";
+      eventId: string;
+      eventType: string;
+      invoices: Array<{ invoiceId: string; command: Omit<IngestCommand, "event"> }>;
+    };
 
 /** Thrown by normalize() for a body that verified but cannot be understood: answered 400. */
 export class MalformedPayload extends Error {}

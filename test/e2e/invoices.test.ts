@@ -32,7 +32,10 @@ describe("invoices", () => {
     });
     expect(created.body.created_at).toMatch(/^\d{4}-/);
 
-    const updated = await call("PUT", `/v1/invoices/${id}`, { key: m.key, body: { currency: "INR", total: 500000 } });
+    const updated = await call("PUT", `/v1/invoices/${id}`, {
+      key: m.key,
+      body: { currency: "INR", total: 500000 },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.amount_due).toBe(500000);
 
@@ -83,7 +86,10 @@ describe("invoices", () => {
       expect(res.body.error.code, raw).toEqual(expect.any(String));
       expect(res.body.error.message, raw).toEqual(expect.any(String));
     }
-    const noType = await call("PUT", `/v1/invoices/${id}`, { key: m.key, raw: JSON.stringify({ currency: "INR", total: 5 }) });
+    const noType = await call("PUT", `/v1/invoices/${id}`, {
+      key: m.key,
+      raw: JSON.stringify({ currency: "INR", total: 5 }),
+    });
     expect(noType.status).toBeGreaterThanOrEqual(400);
     expect((await call("GET", `/v1/invoices/${id}`, { key: m.key })).body.total).toBe(1000);
   });

@@ -14,7 +14,13 @@ export const upsertInvoice: RouteHandler<typeof routes.upsertInvoice, AppEnv> = 
   const { status, value } = unwrap(
     await ledgerFor(c.env, merchantId, invoiceId).upsertInvoice(
       { merchantId, invoiceId },
-      { currency: body.currency, total: body.total, dueDate: body.due_date, number: body.number, customer: body.customer },
+      {
+        currency: body.currency,
+        total: body.total,
+        dueDate: body.due_date,
+        number: body.number,
+        customer: body.customer,
+      },
     ),
   );
   c.set("outcome", value.created ? "created" : "updated");
@@ -78,4 +84,3 @@ export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async 
     200,
   );
 };
-

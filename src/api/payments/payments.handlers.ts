@@ -42,7 +42,11 @@ export const listPayments: RouteHandler<typeof routes.listPayments, AppEnv> = as
 export const reversePayment: RouteHandler<typeof routes.reversePayment, AppEnv> = async (c) => {
   const { invoiceId, paymentId } = c.req.valid("param");
   const body = (c.req.header("content-type") ? c.req.valid("json") : undefined) ?? { reason: null };
-  const idem = await idempotency(c.req.valid("header")["idempotency-key"], `reverse ${invoiceId} ${paymentId}`, body);
+  const idem = await idempotency(
+    c.req.valid("header")["idempotency-key"],
+    `reverse ${invoiceId} ${paymentId}`,
+    body,
+  );
   const { value } = unwrap(
     await ledgerFor(c.env, c.get("merchantId")!, invoiceId).reversePayment(
       paymentId,

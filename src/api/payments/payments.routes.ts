@@ -17,7 +17,15 @@ const tags = ["payments"];
 const security = [{ apiKey: [] }];
 const params = z.object({ invoiceId: InvoiceIdParam });
 
-export const PAYMENT_METHODS = ["cash", "cheque", "bank_transfer", "card", "upi", "demand_draft", "other"] as const;
+export const PAYMENT_METHODS = [
+  "cash",
+  "cheque",
+  "bank_transfer",
+  "card",
+  "upi",
+  "demand_draft",
+  "other",
+] as const;
 
 export const PaymentCreateSchema = z
   .object({
@@ -25,7 +33,9 @@ export const PaymentCreateSchema = z
       description: "Minor units received. Absent: the whole amount due (less any tds).",
       example: 10000,
     }),
-    currency: CurrencySchema.optional().openapi({ description: "Must match the invoice's currency when given" }),
+    currency: CurrencySchema.optional().openapi({
+      description: "Must match the invoice's currency when given",
+    }),
     tds: MinorUnits.default(0).openapi({ description: "Tax withheld at source; credited like cash" }),
     transaction_charge: MinorUnits.default(0).openapi({ description: "Recorded, not credited" }),
     method: z.enum(PAYMENT_METHODS).default("other"),
@@ -37,7 +47,9 @@ export const PaymentCreateSchema = z
   .strict()
   .openapi("PaymentCreate");
 
-const PaymentResultSchema = z.object({ payment: LineSchema, invoice: InvoiceSchema }).openapi("PaymentResult");
+const PaymentResultSchema = z
+  .object({ payment: LineSchema, invoice: InvoiceSchema })
+  .openapi("PaymentResult");
 
 export const createPayment = createRoute({
   method: "post",
@@ -86,7 +98,10 @@ export const reversePayment = createRoute({
     body: { ...jsonBody(ReverseSchema), required: false },
   },
   responses: {
-    201: jsonResponse(z.object({ reversal: LineSchema, invoice: InvoiceSchema }), "The reversal line and new balance"),
+    201: jsonResponse(
+      z.object({ reversal: LineSchema, invoice: InvoiceSchema }),
+      "The reversal line and new balance",
+    ),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice or payment"),
     409: errorResponse("already_reversed"),
