@@ -41,7 +41,8 @@ export function createRouter() {
 
 export function renderError(err: unknown, c: Context<AppEnv>) {
   if (err instanceof ApiError) {
-    c.set("outcome", `rejected:${err.code}`);
+    // Keep the more precise outcome a handler already set (e.g. "unverified:ip_not_allowed") for the log.
+    if (!c.get("outcome")) c.set("outcome", `rejected:${err.code}`);
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }
   if (err instanceof HTTPException) {

@@ -1,0 +1,205 @@
+// HighLevel (GoHighLevel / LeadConnector) invoice webhooks: Ed25519 `X-GHL-Signature`, legacy RSA
+// `X-WH-Signature`, and invoice snapshots whose amounts are cumulative decimal major units.
+import { z } from "zod";
+import { fromBase64 } from "../lib/crypto";
+import { MoneyError, majorToMinor } from "../money/amount";
+import { isSupportedCurrency } from "../money/currency";
+import {
+  HIGHLEVEL_ED25519_KEYS,
+  HIGHLEVEL_RSA_KEYS,
+  importPublicKey,
+  type KeyAlgorithm,
+  spkiAlgorithm,
+} from "./highlevel-keys";
+import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
+
+const SOURCE = "highlevel";
+
+const pemOf = (algorithm: KeyAlgorithm, label: string) =>
+  z
+    .string()
+    .max(4096)
+    .refine((pem) => spkiAlgorithm(pem) === algorithm, `must be a ${label} public key in SPKI PEM form`);
+
+export const HighLevelConfigSchema = z
+  .object({
+    /** Replaces HighLevel's published Ed25519 key(s); list two during a rotation. */
+    ed25519_public_keys: z.array(pemOf("ed25519", "Ed25519")).min(1).max(5).optional(),
+    /** Replaces HighLevel's published RSA key(s) for the legacy header. */
+    rsa_public_keys: z.array(pemOf("rsa", "RSA")).min(1).max(5).optional(),
+  })
+  .strict();
+
+export type HighLevelConfig = z.infer<typeof HighLevelConfigSchema>;
+
+const SCHEMES = {
+  ed25519: { header: "x-ghl-signature", algorithm: { name: "Ed25519" }, label: "ed25519" },
+  rsa: { header: "x-wh-signature", algorithm: { name: "RSASSA-PKCS1-v1_5" }, label: "rsa-sha256" },
+} as const;
+
+async function verifyWith(
+  scheme: KeyAlgorithm,
+  keys: readonly string[],
+  signatureText: string,
+  raw: Uint8Array<ArrayBuffer>,
+): Promise<Verification> {
+  const { algorithm, label } = SCHEMES[scheme];
+  const signature = fromBase64(signatureText);
+  if (!signature || signature.byteLength === 0) return { ok: false, reason: `${label}_signature_not_base64` };
+  let usable = 0;
+  for (const [index, pem] of keys.entries()) {
+    const key = await importPublicKey(scheme, pem);
+    if (!key) continue;
+    usable++;
+    // Public-key verification leaks nothing secret through timing, so trying keys in order is fine.
+    const ok = await crypto.subtle.verify(algorithm, key, signature, raw).catch(() => false);
+    if (ok) return { ok: true, method: `${SOURCE}:${label}:key#${index}` };
+  }
+  return { ok: false, reason: usable === 0 ? `${label}_no_usable_key` : `${label}_signature_mismatch` };
+}
+
+/**
+ * Follows HighLevel's own SDK: when `X-GHL-Signature` is present it alone decides, with no fallback to the
+ * legacy header (otherwise an attacker holding an old RSA-signed body could strip or garble the Ed25519
+ * header to downgrade). Without it, the legacy RSA header is verified. Neither header: refused.
+ */
+async function verify(delivery: Delivery, config: HighLevelConfig): Promise<Verification> {
+  const ghl = delivery.headers.get(SCHEMES.ed25519.header);
+  if (ghl !== null) {
+    return verifyWith("ed25519", config.ed25519_public_keys ?? HIGHLEVEL_ED25519_KEYS, ghl, delivery.raw);
+  }
+  const legacy = delivery.headers.get(SCHEMES.rsa.header);
+  if (legacy !== null) {
+    return verifyWith("rsa", config.rsa_public_keys ?? HIGHLEVEL_RSA_KEYS, legacy, delivery.raw);
+  }
+  return { ok: false, reason: "missing_signature_header" };
+}
+
+type InvoiceEvent = "InvoicePartiallyPaid" | "InvoicePaid" | "InvoiceVoid";
+
+const EVENT_BY_STATUS: Record<string, InvoiceEvent> = {
+  partially_paid: "InvoicePartiallyPaid",
+  paid: "InvoicePaid",
+  void: "InvoiceVoid",
+};
+const ACTED_ON = new Set<string>(Object.values(EVENT_BY_STATUS));
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
+
+/**
+ * HighLevel's published invoice examples carry no `type` field, while its other webhooks (and its
+ * authentication guide) put `type` in the body. So `type` decides when present; without it, an
+ * invoice-shaped body (`_id` plus `amountPaid`) is classified by its `status`, which for these events is
+ * `partially_paid`, `paid` or `void`. Anything else is acknowledged and ignored.
+ */
+function classify(body: Record<string, unknown>): { type: string; acted: InvoiceEvent | null } {
+  const type = str(body.type);
+  if (type) return { type, acted: ACTED_ON.has(type) ? (type as InvoiceEvent) : null };
+  if (!("_id" in body) || !("amountPaid" in body)) return { type: "unrecognized", acted: null };
+  const byStatus = EVENT_BY_STATUS[str(body.status) ?? ""];
+  return byStatus ? { type: byStatus, acted: byStatus } : { type: "unrecognized", acted: null };
+}
+
+function money(value: unknown, field: string, currency: string): number {
+  if (typeof value !== "number" && typeof value !== "string") {
+    throw new MalformedPayload(`${field} must be a decimal amount`);
+  }
+  try {
+    return majorToMinor(value, currency);
+  } catch (err) {
+    if (err instanceof MoneyError) throw new MalformedPayload(`${field}: ${err.message}`);
+    throw err;
+  }
+}
+
+const optionalMoney = (value: unknown, field: string, currency: string) =>
+  value === undefined || value === null ? null : money(value, field, currency);
+
+function normalize(body: unknown, delivery: Delivery): Normalized {
+  if (!isObject(body)) throw new MalformedPayload("HighLevel body must be a JSON object");
+  const eventId = str(body.webhookId) ?? `sha256:${delivery.sha256}`;
+  const { type, acted } = classify(body);
+  const invoiceId = str(body._id);
+
+  if (!acted) {
+    // Only invoice events name an invoice; another webhook's `_id` is some other object's.
+    const isInvoiceEvent = type.startsWith("Invoice") && invoiceId !== null;
+    return {
+      kind: "ignored",
+      eventId,
+      eventType: type,
+      reason: `HighLevel ${type} events do not change the ledger`,
+      ...(isInvoiceEvent ? { invoiceId } : {}),
+    };
+  }
+
+  if (!invoiceId) throw new MalformedPayload("_id (the invoice id) is missing");
+  const currency = str(body.currency);
+  if (!currency || !isSupportedCurrency(currency)) {
+    throw new MalformedPayload(`currency ${JSON.stringify(body.currency)} is not a supported ISO 4217 code`);
+  }
+  const updatedAt = str(body.updatedAt);
+  // updatedAt orders snapshots: without it an old retry could not be told from a new state.
+  const version = updatedAt ? Date.parse(updatedAt) : Number.NaN;
+  if (!Number.isFinite(version)) throw new MalformedPayload("updatedAt must be an ISO 8601 timestamp");
+
+  const total = optionalMoney(body.total, "total", currency);
+  const amountDue = optionalMoney(body.amountDue, "amountDue", currency);
+  const contact = isObject(body.contactDetails) ? body.contactDetails : {};
+  const dueDate = /^\d{4}-\d{2}-\d{2}/.exec(str(body.dueDate) ?? "")?.[0] ?? null;
+  const number =
+    typeof body.invoiceNumber === "number" ? String(body.invoiceNumber) : str(body.invoiceNumber);
+
+  const command: Extract<Normalized, { kind: "events" }>["invoices"][number]["command"] = {
+    facts: {
+      currency,
+      ...(total !== null ? { total } : {}),
+      ...(dueDate ? { dueDate } : {}),
+      ...(number ? { number } : {}),
+      customer: {
+        ...(str(contact.name) ? { name: str(contact.name) } : {}),
+        ...(str(contact.email) ? { email: str(contact.email) } : {}),
+        ...(str(contact.phoneNo) ? { phone: str(contact.phoneNo) } : {}),
+      },
+    },
+    factsVersion: version,
+  };
+
+  if (acted === "InvoiceVoid") {
+    // Facts come along so a void that overtakes the invoice's first payment event still creates it voided.
+    command.void = true;
+    command.report = {
+      currency,
+      total,
+      amountPaid: optionalMoney(body.amountPaid, "amountPaid", currency),
+      amountDue,
+      status: str(body.status) ?? "void",
+      reportedAt: new Date(version).toISOString(),
+      version,
+    };
+  } else {
+    const amountPaid = money(body.amountPaid, "amountPaid", currency);
+    // amountPaid is the invoice's running total, not this payment: the ledger records the difference
+    // from the newest snapshot it has applied, and ignores snapshots older than that.
+    command.cumulative = { amountPaid, currency, version };
+    command.report = {
+      currency,
+      total,
+      amountPaid,
+      amountDue,
+      status: str(body.status),
+      reportedAt: new Date(version).toISOString(),
+      version,
+    };
+  }
+  return { kind: "events", eventId, eventType: type, invoices: [{ invoiceId, command }] };
+}
+
+export const highlevel: Provider<HighLevelConfig> = {
+  name: SOURCE,
+  configSchema: HighLevelConfigSchema,
+  verify,
+  normalize,
+};
