@@ -1,6 +1,15 @@
 // Standard Webhooks (standardwebhooks.com): signed content is `${id}.${timestamp}.${body}`, HMAC-SHA256
 // keyed by the base64 secret after `whsec_`, sent as space-separated `v1,<base64>` entries.
+import { z } from "zod";
 import { concatBytes, fromBase64, hmacSha256, timingSafeEqual, toBase64, utf8 } from "./crypto";
+
+/** A Standard Webhooks symmetric secret: `whsec_` + base64 of 24-64 random bytes. */
+export const WhsecSchema = z
+  .string()
+  .regex(
+    /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/,
+    "must be a Standard Webhooks secret: whsec_ + base64 of 24-64 bytes",
+  );
 
 export const TOLERANCE_SECONDS = 5 * 60;
 

@@ -1,14 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import { WhsecSchema } from "../lib/standard-webhooks";
 import { PROVIDERS } from "../providers/registry";
 
 export const MERCHANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-export const WhsecSchema = z
-  .string()
-  .regex(
-    /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/,
-    "must be a Standard Webhooks secret: whsec_ + base64 of 24-64 bytes",
-  );
+export { WhsecSchema };
 
 export const NotificationsSchema = z
   .object({
@@ -20,6 +16,10 @@ export const NotificationsSchema = z
     secret: WhsecSchema.nullable().default(null),
     /** Days relative to the due date: -3 = three days before, 0 = on the day, 7 = a week after. */
     cadence_days: z.array(z.number().int().min(-90).max(365)).max(12).default([-3, 0, 7]),
+    /**
+     * POSTs per reminder before it is dead-lettered and marked failed (1 = never retry). Retries back off
+     * exponentially; the queue's own max_retries (wrangler.toml) stays above the largest value allowed here.
+     */
     max_attempts: z.number().int().min(1).max(20).default(6),
   })
   .strict()

@@ -1,9 +1,13 @@
 import { highlevel } from "./highlevel";
+import { razorpay } from "./razorpay";
 import { riverty } from "./riverty";
+import { standard } from "./standard";
 import type { Provider } from "./types";
 
 /** Every webhook provider, by the name used in `/webhooks/{provider}/...` and in merchant configuration. */
 export const PROVIDERS: Record<string, Provider<unknown>> = {
   highlevel,
+  razorpay,
   riverty,
+  standard,
 };
