@@ -1,6 +1,8 @@
 import adminRouter from "./api/admin/admin.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
+import chargebeeDialect from "./dialects/chargebee/chargebee.index";
+import refrensDialect from "./dialects/refrens/refrens.index";
 import { createApp } from "./lib/create-app";
 import webhooksRouter from "./webhooks/webhooks.index";
 
@@ -8,6 +10,8 @@ export const app = createApp();
 
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
+app.route("/", refrensDialect);
+app.route("/", chargebeeDialect);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });

@@ -1,3 +1,4 @@
+import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 
 // The main Worker's default export, as the runtime serves it (the same path HTTP takes).
@@ -60,4 +61,13 @@ export async function createInvoice(key: string, body: Record<string, unknown> =
   });
   if (res.status !== 201) throw new Error(`invoice: ${res.status} ${res.text}`);
   return { id: invoiceId, invoice: res.body };
+}
+
+/** Alarms survive between tests (workers-sdk#5388), so each test clears the ones its ledgers may have set. */
+export async function clearAlarms(merchantId: string, ...invoiceIds: string[]) {
+  for (const id of invoiceIds) {
+    await runInDurableObject(env.INVOICE_LEDGER.getByName(`${merchantId}:${id}`), (_instance, state) =>
+      state.storage.deleteAlarm(),
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { INVOICE_ID } from "../ledger/invoice-id";
 import { isSupportedCurrency } from "../money/currency";
 
 export const ErrorSchema = z
@@ -34,7 +35,7 @@ export const CurrencySchema = z
 
 export const InvoiceIdParam = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "invoice ids are 1-128 of A-Z a-z 0-9 . _ : -")
+  .regex(INVOICE_ID, "invoice ids are 1-128 of A-Z a-z 0-9 . _ : -, not starting with . : or -")
   .openapi({ param: { name: "invoiceId", in: "path" }, example: "inv_2026_0042" });
 
 export const MerchantIdParam = z

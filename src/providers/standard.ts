@@ -22,6 +22,7 @@
 // Any other type is acknowledged (200) and ignored. Unknown fields are refused (400).
 import { z } from "zod";
 import type { IngestCommand } from "../ledger/commands";
+import { INVOICE_ID } from "../ledger/invoice-id";
 import { verifyStandardWebhook, WhsecSchema } from "../lib/standard-webhooks";
 import { isSupportedCurrency } from "../money/currency";
 import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
@@ -56,9 +57,7 @@ async function verify(delivery: Delivery, config: StandardConfig): Promise<Verif
 const Minor = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Positive = Minor.min(1);
 const Currency = z.string().refine(isSupportedCurrency, "is not a supported ISO 4217 currency");
-const InvoiceId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "invoice ids are 1-128 of A-Z a-z 0-9 . _ : -");
+const InvoiceId = z.string().regex(INVOICE_ID, "is not a valid invoice id");
 const ExternalId = z.string().regex(/^[\x21-\x7e]{1,255}$/, "ids are 1-255 printable ASCII characters");
 const Reason = z.string().max(2000).nullish();
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { ledgerFor } from "../api/ledger-client";
+import { isInvoiceId } from "../ledger/invoice-id";
 import type { AppEnv } from "../lib/create-app";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
@@ -83,8 +84,20 @@ async function receive(c: import("hono").Context<AppEnv>, name: string, params: 
     receivedAt: new Date(delivery.now * 1000).toISOString(),
   });
 
+  // Every provider's ids pass the same rule, so a ledger is never created that the API could not read.
+  const bad =
+    normalized.kind === "events" ? normalized.invoices.find((i) => !isInvoiceId(i.invoiceId)) : undefined;
+  if (bad) {
+    c.set("outcome", "malformed");
+    throw new ApiError(
+      400,
+      "malformed_payload",
+      `Invoice id ${JSON.stringify(bad.invoiceId)} is not a valid invoice id`,
+    );
+  }
+
   if (normalized.kind === "ignored") {
-    if (normalized.invoiceId) {
+    if (normalized.invoiceId && isInvoiceId(normalized.invoiceId)) {
       await ledgerFor(c.env, merchantId, normalized.invoiceId).ingest(
         { merchantId, invoiceId: normalized.invoiceId },
         { event: event(), ignored: normalized.reason },

@@ -1,6 +1,3 @@
-/// <reference types="vite/client" />
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex, toBase64, utf8 } from "../../src/lib/crypto";
 import {
@@ -9,7 +6,7 @@ import {
   importPublicKey,
 } from "../../src/providers/highlevel-keys";
 import sampleText from "../fixtures/highlevel/invoice-partially-paid.json?raw";
-import { ADMIN, call, createMerchant, uid } from "../helpers";
+import { ADMIN, call, clearAlarms, createMerchant, uid } from "../helpers";
 
 const SAMPLE_ID = "6578278e879ad2646715ba9c";
 const sample = JSON.parse(sampleText) as Record<string, unknown>;
@@ -93,14 +90,6 @@ async function ledger(key: string, invoiceId = SAMPLE_ID) {
     call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
   ]);
   return { status: invoice.status, invoice: invoice.body, lines: lines.body, events: events.body };
-}
-
-/** Alarms survive between tests (platform trap), so each test clears those of the ledgers it touched. */
-async function clearAlarms(merchantId: string, ...invoiceIds: string[]) {
-  for (const id of invoiceIds) {
-    const stub = env.INVOICE_LEDGER.getByName(`${merchantId}:${id}`);
-    await runInDurableObject(stub, (_instance, state) => state.storage.deleteAlarm());
-  }
 }
 
 describe("HighLevel webhooks", () => {

@@ -1,11 +1,9 @@
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { razorpay } from "../../src/providers/razorpay";
 import type { Delivery } from "../../src/providers/types";
 import paidSample from "../fixtures/razorpay/invoice.paid.json";
 import partiallyPaidSample from "../fixtures/razorpay/invoice.partially_paid.json";
-import { call, createMerchant, uid } from "../helpers";
+import { call, clearAlarms, createMerchant, uid } from "../helpers";
 
 const SECRET = "rzp-webhook-secret-current";
 const OLD_SECRET = "rzp-webhook-secret-previous";
@@ -149,15 +147,6 @@ const getLines = async (key: string, id: string) =>
   (await call("GET", `/v1/invoices/${id}/payments`, { key })).body.data as any[];
 const getEvents = async (key: string, id: string) =>
   (await call("GET", `/v1/invoices/${id}/events`, { key })).body.data as any[];
-
-/** Alarms survive between tests (workers-sdk#5388), so each test clears the ones its ledgers may have set. */
-async function clearAlarms(merchantId: string, ...invoiceIds: string[]) {
-  for (const id of invoiceIds) {
-    await runInDurableObject(env.INVOICE_LEDGER.getByName(`${merchantId}:${id}`), (_, state) =>
-      state.storage.deleteAlarm(),
-    );
-  }
-}
 
 describe("razorpay verify (unit)", () => {
   const delivery = (raw: string, headers: Record<string, string>): Delivery => ({

@@ -1,10 +1,7 @@
-/// <reference types="vite/client" />
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import fullText from "../fixtures/riverty/payment-received-full.json?raw";
 import partialText from "../fixtures/riverty/payment-received-partial.json?raw";
-import { ADMIN, call, createMerchant, uid } from "../helpers";
+import { ADMIN, call, clearAlarms, createMerchant, uid } from "../helpers";
 
 const PROD_IP = "20.103.56.175";
 const UAT_IP = "20.76.134.255";
@@ -37,14 +34,6 @@ async function ledger(key: string, invoiceId: string) {
     call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
   ]);
   return { status: invoice.status, invoice: invoice.body, lines: lines.body, events: events.body };
-}
-
-/** Alarms survive between tests (platform trap), so each test clears those of the ledgers it touched. */
-async function clearAlarms(merchantId: string, ...invoiceIds: string[]) {
-  for (const id of invoiceIds) {
-    const stub = env.INVOICE_LEDGER.getByName(`${merchantId}:${id}`);
-    await runInDurableObject(stub, (_instance, state) => state.storage.deleteAlarm());
-  }
 }
 
 describe("Riverty webhooks", () => {

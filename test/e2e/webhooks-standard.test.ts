@@ -1,12 +1,10 @@
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 // config before the provider: config.ts -> registry -> standard.ts is the module order the app uses.
 import { MerchantConfigSchema } from "../../src/merchants/config";
 import { standard } from "../../src/providers/standard";
 import type { Delivery } from "../../src/providers/types";
-import { call, createMerchant, uid } from "../helpers";
+import { call, clearAlarms, createMerchant, uid } from "../helpers";
 
 // The official Standard Webhooks vector (libraries' tests; shared/research/providers.md §6.4).
 const VECTOR = {
@@ -66,15 +64,6 @@ const getLines = async (key: string, id: string) =>
   (await call("GET", `/v1/invoices/${id}/payments`, { key })).body.data as any[];
 const getEvents = async (key: string, id: string) =>
   (await call("GET", `/v1/invoices/${id}/events`, { key })).body.data as any[];
-
-/** Alarms survive between tests (workers-sdk#5388), so each test clears the ones its ledgers may have set. */
-async function clearAlarms(merchantId: string, ...invoiceIds: string[]) {
-  for (const id of invoiceIds) {
-    await runInDurableObject(env.INVOICE_LEDGER.getByName(`${merchantId}:${id}`), (_, state) =>
-      state.storage.deleteAlarm(),
-    );
-  }
-}
 
 const upsert = (invoiceId: string, extra: Record<string, unknown> = {}) =>
   event("invoice.upserted", { invoice_id: invoiceId, currency: "INR", total: 100000, ...extra });

@@ -1,0 +1,154 @@
+// The Refrens payments API (shared/seeds/002, research §5), served over the same ledger and API keys:
+// an integration written for Refrens records offline payments here by changing only its base URL.
+import { type Context, Hono } from "hono";
+import { idempotency, ledgerFor } from "../../api/ledger-client";
+import { InvoiceIdParam } from "../../api/schemas";
+import type { CommandResult } from "../../ledger/commands";
+import type { Line } from "../../ledger/types";
+import type { AppEnv } from "../../lib/create-app";
+import { resolveApiKey } from "../../merchants/store";
+import { MoneyError, majorToMinor } from "../../money/amount";
+import { notAuthenticated, notFound, RefrensError } from "./refrens-errors";
+import { REFRENS_METHODS, RefrensPaymentSchema, refrensPaymentView } from "./refrens-payment";
+
+const SOURCE = "refrens";
+const PATH = "/businesses/:urlKey/invoices/:invoice/payments";
+const MAX_BODY_BYTES = 64 * 1024;
+/** Enough for any real invoice; a ledger is never listed without bound. */
+const MAX_LINES = 10_000;
+
+const router = new Hono<AppEnv>();
+
+router.onError((err, c) => {
+  const e =
+    err instanceof RefrensError
+      ? err
+      : new RefrensError(500, "Internal error; the request may be retried", "internal_error");
+  if (!(err instanceof RefrensError)) {
+    console.error(JSON.stringify({ level: "error", message: "unhandled", error: String(err) }));
+  }
+  c.set("outcome", e.status === 500 ? "error" : `rejected:${e.reason}`);
+  return c.json(e.body(), e.status);
+});
+
+async function authenticate(c: Context<AppEnv>): Promise<string> {
+  const h = c.req.header("authorization");
+  const key = h ? /^Bearer\s+(\S+)$/i.exec(h)?.[1] : undefined;
+  const record = key ? await resolveApiKey(c.env.MERCHANTS, key) : null;
+  if (!record || record.merchant_id !== c.req.param("urlKey")) throw notAuthenticated();
+  c.set("merchantId", record.merchant_id);
+  return record.merchant_id;
+}
+
+/** An id we could never have stored is simply not found. */
+function invoiceParam(c: Context<AppEnv>): string {
+  const id = c.req.param("invoice") ?? "";
+  if (!InvoiceIdParam.safeParse(id).success) throw notFound();
+  return id;
+}
+
+async function readBody(c: Context<AppEnv>): Promise<unknown> {
+  if (Number(c.req.header("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
+  const text = await c.req.text();
+  if (text.length > MAX_BODY_BYTES) throw tooLarge();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RefrensError(400, "Body is not valid JSON", "malformed_request");
+  }
+}
+
+const tooLarge = () =>
+  new RefrensError(400, `Bodies are limited to ${MAX_BODY_BYTES} bytes`, "payload_too_large");
+
+function minor(value: number, field: string, currency: string): number {
+  try {
+    return majorToMinor(value, currency);
+  } catch (err) {
+    if (err instanceof MoneyError) {
+      throw new RefrensError(422, `${field}: ${err.message}`, err.code, { [field]: err.message });
+    }
+    throw err;
+  }
+}
+
+/** The ledger's refusals in Feathers classes. */
+function refused(result: Extract<CommandResult<unknown>, { ok: false }>): RefrensError {
+  switch (result.code) {
+    case "not_found":
+      return notFound();
+    case "invalid_amount":
+    case "amount_exceeds_due":
+      return new RefrensError(422, result.message, result.code);
+    default: // invoice_not_payable, currency_mismatch, idempotency_key_reused, duplicate_payment
+      return new RefrensError(409, result.message, result.code);
+  }
+}
+
+router.post(PATH, async (c) => {
+  const merchantId = await authenticate(c);
+  const invoiceId = invoiceParam(c);
+  const parsed = RefrensPaymentSchema.safeParse(await readBody(c));
+  if (!parsed.success) {
+    const errors = Object.fromEntries(
+      parsed.error.issues.map((i) => [i.path.join(".") || "body", i.message] as const),
+    );
+    const [field, message] = Object.entries(errors)[0] ?? ["body", "invalid"];
+    throw new RefrensError(400, `${field}: ${message}`, "validation_failed", errors);
+  }
+  const p = parsed.data;
+
+  const ledger = ledgerFor(c.env, merchantId, invoiceId);
+  const invoice = await ledger.getInvoice();
+  if (!invoice) throw notFound();
+  const currency = invoice.facts.currency;
+  if (!currency) throw new RefrensError(409, "The invoice has no currency yet", "invoice_not_payable");
+
+  // refId names one payment: a replay finds the stored result; the same refId with another body is refused.
+  const idem = p.refId
+    ? await idempotency(`${SOURCE}:${p.refId}`, `refrens payment ${invoiceId}`, p)
+    : undefined;
+  const result = await ledger.recordPayment(
+    {
+      source: SOURCE,
+      currency,
+      ...(p.amount !== undefined ? { amount: minor(p.amount, "amount", currency) } : {}),
+      tds: minor(p.tds, "tds", currency),
+      fee: minor(p.transactionCharge, "transactionCharge", currency),
+      method: p.paymentMethod ? REFRENS_METHODS[p.paymentMethod] : "other",
+      reference: p.refId ?? null,
+      notes: p.notes ?? null,
+      paidAt: p.paymentDate ? new Date(p.paymentDate).toISOString() : null,
+    },
+    idem,
+  );
+  if (!result.ok) throw refused(result);
+  c.set("outcome", "applied");
+  return c.json(
+    refrensPaymentView(result.value.line, merchantId, { paymentMethod: p.paymentMethod ?? null }),
+    201,
+  );
+});
+
+router.get(PATH, async (c) => {
+  const merchantId = await authenticate(c);
+  const invoiceId = invoiceParam(c);
+  const ledger = ledgerFor(c.env, merchantId, invoiceId);
+  const lines: Line[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ledger.listLines(cursor, 200);
+    if (!page) throw notFound();
+    lines.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && lines.length < MAX_LINES);
+  const reversed = new Set(
+    lines.flatMap((l) => (l.kind === "reversal" && l.reversesId ? [l.reversesId] : [])),
+  );
+  const payments = lines
+    .filter((l) => l.kind === "payment")
+    .map((l) => refrensPaymentView(l, merchantId, { isRemoved: reversed.has(l.id) }));
+  return c.json({ payments }, 200);
+});
+
+export default router;
