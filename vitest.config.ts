@@ -1,12 +1,21 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { reminderReceiver } from "./test/support/reminder-receiver.js";
 
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: { ADMIN_TOKEN: "test-admin-token", LOG_LEVEL: "silent" },
+        bindings: {
+          ADMIN_TOKEN: "test-admin-token",
+          LOG_LEVEL: "silent",
+          // Reminder retries back off from 1 s instead of 60 s, and a hung receiver times out after 1.5 s.
+          REMINDER_RETRY_BASE_SECONDS: "1",
+          REMINDER_TIMEOUT_MS: "1500",
+        },
+        // The merchant endpoint of the reminder tests (hooks.receiver.test); other hosts pass through.
+        outboundService: reminderReceiver,
       },
     }),
   ],

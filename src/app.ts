@@ -1,6 +1,7 @@
 import adminRouter from "./api/admin/admin.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
+import remindersRouter from "./api/reminders/reminders.index";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import refrensDialect from "./dialects/refrens/refrens.index";
 import { createApp } from "./lib/create-app";
@@ -10,6 +11,7 @@ export const app = createApp();
 
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
+app.route("/", remindersRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 

@@ -1,10 +1,17 @@
 import type { InvoiceLedger } from "./ledger/invoice-ledger";
+import type { DeadLetterMessage } from "./reminders/types";
 
 /** The Worker's bindings, named for what they hold (see wrangler.toml). */
 export interface Bindings {
   INVOICE_LEDGER: DurableObjectNamespace<InvoiceLedger>;
   MERCHANTS: KVNamespace;
   REMINDERS: Queue;
+  /** Producer for the reminders' dead-letter queue: reminders that used up the merchant's attempts go there. */
+  REMINDERS_DLQ: Queue<DeadLetterMessage>;
+  /** Seconds before a reminder's first retry; doubles each attempt. Default 60. */
+  REMINDER_RETRY_BASE_SECONDS?: string;
+  /** Per-attempt timeout of the POST to the merchant, in ms. Default 10000. */
+  REMINDER_TIMEOUT_MS?: string;
   ADMIN_TOKEN: string;
   /** "silent" turns request logs off (tests). */
   LOG_LEVEL?: string;

@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../bindings";
 import { randomId } from "../lib/crypto";
+import { InvoiceReminders } from "../reminders/invoice-reminders";
+import type { AttemptOutcome, ClaimResult, Reminder, ReminderStatus } from "../reminders/types";
 import { addLine, compareReplay, deriveBalance, EMPTY_TOTALS, isPayable, validateLine } from "./balance";
 import type {
   CommandResult,
@@ -118,11 +120,13 @@ export function decodeCursor(cursor: string | undefined): number {
  */
 export class InvoiceLedger extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
+  private readonly reminders: InvoiceReminders;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     ctx.storage.transactionSync(() => migrate(this.sql));
+    this.reminders = new InvoiceReminders(ctx, env, () => this.state());
   }
 
   // ---------------------------------------------------------------- reads
@@ -329,6 +333,41 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       });
       return { outcome: "applied", lines: outcomes.map((o) => o.outcome), anomalies, invoice: this.state() };
     });
+  }
+
+  // ---------------------------------------------------------------- reminders (logic in src/reminders)
+
+  async listReminders(cursor?: string, limit = 50): Promise<Page<Reminder> | null> {
+    if (!this.row()) return null;
+    const rows = this.reminders.list(Math.max(decodeCursor(cursor), 0), limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null };
+  }
+
+  async claimReminder(id: string, opts: { leaseMs: number; maxAttempts: number }): Promise<ClaimResult> {
+    return this.reminders.claim(id, opts);
+  }
+
+  async finishReminderAttempt(
+    id: string,
+    attempt: number,
+    outcome: AttemptOutcome,
+  ): Promise<ReminderStatus | null> {
+    return this.reminders.finish(id, attempt, outcome);
+  }
+
+  async skipReminder(id: string, note: string): Promise<ReminderStatus | null> {
+    return this.reminders.skip(id, note);
+  }
+
+  async deadLetterReminder(id: string, note: string): Promise<ReminderStatus | null> {
+    return this.reminders.deadLetter(id, note);
+  }
+
+  /** One alarm per object: the reminder outbox retry or the next cadence point, whichever is sooner. */
+  override async alarm(): Promise<void> {
+    await this.reminders.onAlarm();
   }
 
   // ---------------------------------------------------------------- internals
@@ -753,7 +792,9 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   /** Called inside every transaction that may change what is owed; reminders hook in here. */
-  protected onLedgerChanged(): void {}
+  protected onLedgerChanged(): void {
+    this.reminders.onLedgerChanged();
+  }
 }
 
 function fail(

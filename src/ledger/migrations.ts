@@ -92,6 +92,41 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    id: 2,
+    name: "reminders",
+    // The outbox of customer reminders. UNIQUE (reason, day): at most one reminder per invoice, reason and
+    // day, however often alarms fire or messages are redelivered. reminder_state.payment_seq starts at the
+    // newest existing line so that payments recorded before this migration trigger nothing.
+    sql: `
+      CREATE TABLE reminders (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        reason TEXT NOT NULL CHECK (reason IN ('partial_payment', 'due_soon', 'due_today', 'overdue')),
+        day TEXT NOT NULL,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        payload TEXT,
+        lease_until INTEGER,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_attempt_at TEXT,
+        delivered_at TEXT,
+        failed_at TEXT,
+        dead_lettered_at TEXT,
+        updated_at TEXT NOT NULL,
+        UNIQUE (reason, day)
+      );
+      CREATE INDEX reminders_open ON reminders (status) WHERE status IN ('pending', 'sent');
+      CREATE TABLE reminder_state (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        payment_seq INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO reminder_state (singleton, payment_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM lines;
+    `,
+  },
 ];
 
 export function migrate(sql: SqlStorage, migrations: Migration[] = MIGRATIONS): void {

@@ -1,0 +1,58 @@
+// The reminder vocabulary shared by the invoice's Durable Object, the queue consumers and the API.
+
+export type CadenceReason = "due_soon" | "due_today" | "overdue";
+export type ReminderReason = "partial_payment" | CadenceReason;
+
+/**
+ * pending: recorded, not yet handed to the queue; sent: handed to the queue (delivery may be under way);
+ * delivered: the merchant's endpoint answered 2xx; failed: 4xx or dead-lettered after the retry limit;
+ * skipped: never sent (notifications off, or a cadence point that had already passed);
+ * cancelled: the invoice stopped owing before delivery.
+ */
+export type ReminderStatus = "pending" | "sent" | "delivered" | "failed" | "skipped" | "cancelled";
+
+export const TERMINAL_STATUSES: readonly ReminderStatus[] = ["delivered", "failed", "skipped", "cancelled"];
+
+export interface Reminder {
+  seq: number;
+  /** Also the `webhook-id` of every delivery attempt, so receivers can deduplicate. */
+  id: string;
+  reason: ReminderReason;
+  day: string; // YYYY-MM-DD (UTC)
+  status: ReminderStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+  deadLetteredAt: string | null;
+  updatedAt: string;
+}
+
+/** What travels on the reminders queue: a pointer, never the payload, so the ledger stays the one source. */
+export interface ReminderMessage {
+  v: 1;
+  reminderId: string;
+  merchantId: string;
+  invoiceId: string;
+}
+
+/** What the main consumer forwards to the dead-letter queue when a reminder runs out of attempts. */
+export interface DeadLetterMessage extends ReminderMessage {
+  attempts?: number;
+  lastError?: string | null;
+}
+
+export type ClaimResult =
+  | { kind: "deliver"; attempt: number; payload: string }
+  | { kind: "done"; status: ReminderStatus }
+  | { kind: "busy"; retryInSeconds: number }
+  | { kind: "exhausted"; attempts: number; lastError: string | null }
+  | { kind: "unknown" };
+
+export type AttemptOutcome =
+  | { kind: "delivered" }
+  | { kind: "retry"; error: string }
+  | { kind: "failed"; error: string };
