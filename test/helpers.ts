@@ -1,5 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
+import { it as vitestIt } from "vitest";
 
 // The main Worker's default export, as the runtime serves it (the same path HTTP takes).
 const worker = (exports as unknown as { default: Fetcher }).default;
@@ -71,3 +72,25 @@ export async function clearAlarms(merchantId: string, ...invoiceIds: string[]) {
     );
   }
 }
+
+// Every ledger change may schedule a reminder alarm, and alarms outlive a test's storage: tests written
+// with this `it` drop the alarms of the invoices they `track`, inside the test itself.
+const touched = new Set<string>();
+export const track = (merchantId: string, invoiceId: string) => touched.add(`${merchantId}:${invoiceId}`);
+export const it = (name: string, fn: () => Promise<void>, timeout?: number) =>
+  vitestIt(
+    name,
+    async () => {
+      try {
+        await fn();
+      } finally {
+        for (const ledger of touched) {
+          await runInDurableObject(env.INVOICE_LEDGER.getByName(ledger), (_ledger, state) =>
+            state.storage.deleteAlarm(),
+          );
+        }
+        touched.clear();
+      }
+    },
+    timeout,
+  );

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_ID } from "../ledger/invoice-id";
+import { decodeCursor } from "../ledger/invoice-ledger";
 import { isSupportedCurrency } from "../money/currency";
 
 export const ErrorSchema = z
@@ -52,7 +53,12 @@ export const IdempotencyKeyHeader = z.object({
 });
 
 export const PageQuery = z.object({
-  cursor: z.string().max(100).optional(),
+  // Opaque: a cursor this API did not issue is refused, never read as "from the start".
+  cursor: z
+    .string()
+    .max(100)
+    .refine((c) => decodeCursor(c) >= 0, "is not a cursor this API issued")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

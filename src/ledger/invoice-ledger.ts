@@ -241,6 +241,9 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         },
         null,
       );
+      if (outcome.outcome === "conflict" && !outcome.existing) {
+        return fail(422, "amount_out_of_range", outcome.reason);
+      }
       if (outcome.outcome !== "applied") {
         return fail(409, "duplicate_payment", "A payment with this idempotency key is already recorded");
       }
@@ -635,6 +638,24 @@ export class InvoiceLedger extends DurableObject<Bindings> {
           input.externalId,
         );
       }
+      if (input.kind === "reversal" && outcome.line.reversesId) {
+        // Partial refunds may add up, but never past what the payment credited: that is a refund counted
+        // twice (the merchant reversed it through the API, then the provider reported its refund).
+        const target = this.lineById(outcome.line.reversesId);
+        const reversed = this.sql
+          .exec<{ total: number }>(
+            "SELECT COALESCE(SUM(amount), 0) AS total FROM lines WHERE reverses_id = ?",
+            outcome.line.reversesId,
+          )
+          .one().total;
+        if (target && reversed > target.amount + target.tds) {
+          note(
+            "over_reversed",
+            `${target.externalId} is now reversed for ${reversed}, more than the ${target.amount + target.tds} it credited`,
+            input.externalId,
+          );
+        }
+      }
     }
     return outcome;
   }
@@ -727,10 +748,16 @@ export class InvoiceLedger extends DurableObject<Bindings> {
           : this.lineBySourceId(input.reverses.source, input.reverses.externalId);
       reversesId = target?.id ?? null;
     }
-    const now = new Date().toISOString();
-    const id = randomId(LINE_PREFIX[input.kind]);
     const tds = input.tds ?? 0;
     const fee = input.fee ?? 0;
+    const t = addLine(totalsOf(this.row()!), { kind: input.kind, amount: input.amount, tds, fee });
+    // A sum past 2^53 would be rounded silently: the line stays out rather than the totals going inexact.
+    if (!Object.values(t).every(Number.isSafeInteger)) {
+      const reason = "the invoice's totals would leave the safe integer range";
+      return { outcome: "conflict", externalId: input.externalId, existing: null, reason };
+    }
+    const now = new Date().toISOString();
+    const id = randomId(LINE_PREFIX[input.kind]);
     const seq = this.sql
       .exec<{ seq: number }>(
         `INSERT INTO lines (id, kind, source, external_id, amount, tds, fee, currency, method, reference, notes,
@@ -753,7 +780,6 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         now,
       )
       .one().seq;
-    const t = addLine(totalsOf(this.row()!), { kind: input.kind, amount: input.amount, tds, fee });
     this.sql.exec(
       `UPDATE invoice SET paid = ?, tds = ?, reversed = ?, written_off = ?, adjusted = ?, fees = ?,
          payments_count = ?, lines_count = ?, updated_at = ? WHERE singleton = 1`,

@@ -33,13 +33,26 @@ const providerShape = Object.fromEntries(
   Object.entries(PROVIDERS).map(([name, p]) => [name, (p.configSchema as z.ZodType).optional()]),
 );
 
+/** What responses show instead of a secret. */
+export const REDACTED = "[redacted]";
+
+/** True when any string in `value` is the placeholder: a configuration read back and sent again as is. */
+function containsRedacted(value: unknown): boolean {
+  if (typeof value === "string") return value === REDACTED;
+  if (Array.isArray(value)) return value.some(containsRedacted);
+  if (value && typeof value === "object") return Object.values(value).some(containsRedacted);
+  return false;
+}
+
 export const MerchantConfigSchema = z
   .object({
     name: z.string().min(1).max(200),
     providers: z.object(providerShape).strict().default({}),
     notifications: NotificationsSchema.default(NotificationsSchema.parse({})),
   })
-  .strict();
+  .strict()
+  // A secret shown as the placeholder must be sent again in full, or the placeholder would replace it.
+  .refine((config) => !containsRedacted(config), `"${REDACTED}" stands for a secret; send the secret itself`);
 
 export type MerchantConfig = z.infer<typeof MerchantConfigSchema>;
 
@@ -67,6 +80,6 @@ export function redact<T>(value: T, underSecret = false): T {
       Object.entries(value).map(([k, v]) => [k, redact(v, underSecret || SECRET_KEY.test(k))]),
     ) as T;
   }
-  if (underSecret && typeof value === "string") return "[redacted]" as T;
+  if (underSecret && typeof value === "string") return REDACTED as T;
   return value;
 }
