@@ -741,12 +741,14 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         : { outcome: "duplicate", line: existing };
     }
     let reversesId: string | null = null;
+    let unlinked: { source: string; externalId: string } | null = null;
     if (input.reverses) {
       const target =
         "lineId" in input.reverses
           ? this.lineById(input.reverses.lineId)
           : this.lineBySourceId(input.reverses.source, input.reverses.externalId);
       reversesId = target?.id ?? null;
+      if (!target && !("lineId" in input.reverses)) unlinked = input.reverses;
     }
     const tds = input.tds ?? 0;
     const fee = input.fee ?? 0;
@@ -761,8 +763,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     const seq = this.sql
       .exec<{ seq: number }>(
         `INSERT INTO lines (id, kind, source, external_id, amount, tds, fee, currency, method, reference, notes,
-           paid_at, reverses_id, event_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+           paid_at, reverses_id, reverses_source, reverses_external_id, event_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
         id,
         input.kind,
         input.source,
@@ -776,10 +778,20 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         input.notes ?? null,
         input.paidAt ?? null,
         reversesId,
+        unlinked?.source ?? null,
+        unlinked?.externalId ?? null,
         eventId,
         now,
       )
       .one().seq;
+    // Reversals that arrived before this line named it by the source's id: link them now.
+    this.sql.exec(
+      `UPDATE lines SET reverses_id = ?, reverses_source = NULL, reverses_external_id = NULL
+       WHERE reverses_source = ? AND reverses_external_id = ?`,
+      id,
+      input.source,
+      input.externalId,
+    );
     this.sql.exec(
       `UPDATE invoice SET paid = ?, tds = ?, reversed = ?, written_off = ?, adjusted = ?, fees = ?,
          payments_count = ?, lines_count = ?, updated_at = ? WHERE singleton = 1`,

@@ -127,6 +127,18 @@ export const MIGRATIONS: Migration[] = [
       INSERT INTO reminder_state (singleton, payment_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM lines;
     `,
   },
+  {
+    id: 3,
+    name: "late reversal targets",
+    // A provider may report a refund before the payment it refunds. The reversal keeps the target's
+    // (source, external id) until that payment arrives and is linked to it.
+    sql: `
+      ALTER TABLE lines ADD COLUMN reverses_source TEXT;
+      ALTER TABLE lines ADD COLUMN reverses_external_id TEXT;
+      CREATE INDEX lines_unlinked_reversals ON lines (reverses_source, reverses_external_id)
+        WHERE reverses_source IS NOT NULL;
+    `,
+  },
 ];
 
 export function migrate(sql: SqlStorage, migrations: Migration[] = MIGRATIONS): void {

@@ -162,6 +162,8 @@ interface ModelLine {
   fee: number;
   currency: string;
   reversesKey: string | null;
+  /** A reversal's target not yet seen, by its key. */
+  awaits?: string | null;
 }
 
 /** `replay`: the answer stored under an Idempotency-Key, returned again. */
@@ -244,11 +246,19 @@ class Model {
     this.add(key, {
       ...s,
       reversesKey: target && this.lines.has(target) ? target : null,
+      awaits: target && !this.lines.has(target) ? target : null,
     });
     return "applied";
   }
 
   add(key: string, l: ModelLine) {
+    // A reversal that named this line before it existed is linked to it now.
+    for (const other of this.lines.values()) {
+      if (other.awaits === key) {
+        other.reversesKey = key;
+        other.awaits = null;
+      }
+    }
     this.lines.set(key, l);
     this.order.push(key);
   }
