@@ -1,0 +1,45 @@
+// The summary table printed at the end of `npm run bench`.
+
+export function table(rows) {
+  const header = [
+    "scenario",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "no-op req/s",
+    "ratio",
+    "target",
+    "result",
+    "CPU ms/req",
+    "CPU ratio",
+  ];
+  const body = rows.map((r) =>
+    r.skipped
+      ? [r.name, "-", "-", "-", "-", "-", `>= ${r.target}`, "skipped", "-", "-"]
+      : [
+          r.name,
+          String(r.run.requests_per_sec),
+          String(r.run.latency_p50_ms),
+          String(r.run.latency_p99_ms),
+          String(r.baseline.requests_per_sec),
+          r.ratio.toFixed(2),
+          `>= ${r.target}`,
+          r.verdict,
+          r.run.workerd_cpu_ms_per_req === null || r.baseline.workerd_cpu_ms_per_req === null
+            ? "-"
+            : `${r.run.workerd_cpu_ms_per_req} / ${r.baseline.workerd_cpu_ms_per_req}`,
+          r.cpu_ratio === null ? "-" : r.cpu_ratio.toFixed(2),
+        ],
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
+  return [
+    line(header),
+    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
+    ...body.map(line),
+    "",
+    "ratio: req/s (2xx only) / req/s of GET /healthz in the run just before. CPU ms/req: workerd CPU per",
+    "response, scenario / no-op; CPU ratio = no-op / scenario, the ratio to expect when workerd alone is the",
+    "bottleneck (it holds when other processes compete for the cores, which the req/s ratio does not).",
+  ].join("\n");
+}

@@ -1,0 +1,191 @@
+// Starts `wrangler dev` on loopback with throwaway state, and stops it (and its workerd) on every exit path.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const require = createRequire(import.meta.url);
+
+/** A port the OS just handed out and released: free now, and never wrangler's default 8787. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => (port === 8787 ? resolve(freePort()) : resolve(port)));
+    });
+  });
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux: /proc times are in 10 ms ticks.
+
+/**
+ * CPU time (user + system, ms) used so far by every process in a process group, by command name
+ * ("workerd", "node"), from /proc. Linux only; elsewhere null. Exited processes no longer count.
+ */
+export function groupCpuMs(pgid) {
+  if (process.platform !== "linux") return null;
+  const byName = {};
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp ...": comm may contain spaces, so split after the last ')'.
+    const close = stat.lastIndexOf(")");
+    const comm = stat.slice(stat.indexOf("(") + 1, close);
+    const fields = stat.slice(close + 2).split(" ");
+    if (Number(fields[2]) !== pgid) continue;
+    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    const name = comm.startsWith("workerd") ? "workerd" : comm === "MainThread" ? "node" : comm;
+    byName[name] = (byName[name] ?? 0) + ms;
+  }
+  return byName;
+}
+
+export function wranglerVersion() {
+  return require("wrangler/package.json").version;
+}
+
+/**
+ * Bundles the Worker once (`wrangler deploy --dry-run`, the code a deploy would upload) and serves that
+ * bundle with `wrangler dev --no-bundle` and a copy of wrangler.toml: edits to src/ or the config during a
+ * run cannot trigger a rebuild and restart.
+ * Spawns wrangler in its own process group so one signal reaches wrangler and the workerd it starts.
+ * `vars` go in with --var, which takes precedence over .dev.vars.
+ */
+export async function startWrangler({
+  cwd,
+  vars,
+  logLevel = "warn",
+  readyTimeoutMs = 120_000,
+  onLog,
+  persistRoot = os.tmpdir(),
+}) {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const workDir = mkdtempSync(path.join(persistRoot, "invoice-ledger-bench-"));
+  const persistTo = path.join(workDir, "state");
+  const outDir = path.join(workDir, "dist");
+  // The bin shim re-execs `node`; run the CLI with this Node (24, from node_modules) instead.
+  const cli = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
+  // wrangler dev restarts the runtime when its config changes; serve from a copy taken now, like the bundle.
+  const config = path.join(workDir, "wrangler.toml");
+  copyFileSync(path.join(cwd, "wrangler.toml"), config);
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
+  const build = spawnSync(
+    process.execPath,
+    [cli, "deploy", "--dry-run", "--config", path.join(cwd, "wrangler.toml"), "--outdir", outDir],
+    { cwd, env, encoding: "utf8" },
+  );
+  if (build.status !== 0) {
+    rmSync(workDir, { recursive: true, force: true });
+    throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}\n${build.stderr}`);
+  }
+  const args = [
+    cli,
+    "dev",
+    path.join(outDir, "index.js"),
+    "--no-bundle",
+    "--config",
+    config,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    persistTo,
+    "--log-level",
+    logLevel,
+    "--show-interactive-dev-session=false",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
+  });
+  const tail = [];
+  const keep = (chunk) => {
+    for (const line of chunk.toString().split("\n")) {
+      if (!line.trim()) continue;
+      tail.push(line);
+      if (tail.length > 60) tail.shift();
+      onLog?.(line);
+    }
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  let exited = null;
+  const exitPromise = new Promise((resolve) =>
+    child.on("exit", (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
+
+  const origin = `http://127.0.0.1:${port}`;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (!exited) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {}
+      }, 5000);
+      await exitPromise;
+      clearTimeout(timer);
+    }
+    // workerd may outlive wrangler by a moment; the group kill above reaches it, then the state goes.
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+    rmSync(workDir, { recursive: true, force: true });
+  };
+
+  const started = Date.now();
+  for (;;) {
+    if (exited) {
+      await stop();
+      throw new Error(
+        `wrangler dev exited (${JSON.stringify(exited)}) before answering:\n${tail.join("\n")}`,
+      );
+    }
+    if (Date.now() - started > readyTimeoutMs) {
+      await stop();
+      throw new Error(`wrangler dev did not answer within ${readyTimeoutMs} ms:\n${tail.join("\n")}`);
+    }
+    try {
+      const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    origin,
+    port,
+    inspectorPort,
+    persistTo,
+    bundle: path.join(outDir, "index.js"),
+    pid: child.pid,
+    stop,
+    tail,
+    cpuMs: () => groupCpuMs(child.pid),
+  };
+}
