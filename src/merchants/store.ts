@@ -1,9 +1,15 @@
 import { randomId, sha256Hex } from "../lib/crypto";
+import { TtlCache } from "../lib/ttl-cache";
 import type { MerchantConfig, MerchantRecord } from "./config";
 
 // KV layout: merchant:<id> holds the configuration; apikey:<sha256(key)> maps a key to its merchant.
-// Reads use KV's edge cache (cacheTtl), so a change made elsewhere is seen within about a minute.
+// Reads use KV's edge cache (cacheTtl) and then a short per-isolate memo, so a change made elsewhere is
+// seen within about 70 seconds (60 + 10), and at once by the isolate that made it.
 const CACHE_TTL_SECONDS = 60;
+export const MEMO_TTL_MS = 10_000;
+// Only hits are memoized: a key or merchant created a moment ago must not be refused for the TTL.
+const merchants = new TtlCache<MerchantRecord>(MEMO_TTL_MS);
+const apiKeys = new TtlCache<ApiKeyRecord>(MEMO_TTL_MS);
 const merchantKey = (id: string) => `merchant:${id}`;
 const apiKeyKey = (hash: string) => `apikey:${hash}`;
 
@@ -13,7 +19,11 @@ export interface ApiKeyRecord {
 }
 
 export async function getMerchant(kv: KVNamespace, id: string): Promise<MerchantRecord | null> {
-  return kv.get<MerchantRecord>(merchantKey(id), { type: "json", cacheTtl: CACHE_TTL_SECONDS });
+  const memo = merchants.get(id);
+  if (memo) return memo;
+  const record = await kv.get<MerchantRecord>(merchantKey(id), { type: "json", cacheTtl: CACHE_TTL_SECONDS });
+  if (record) merchants.set(id, record);
+  return record;
 }
 
 export async function putMerchant(
@@ -31,6 +41,7 @@ export async function putMerchant(
     updated_at: now,
   };
   await kv.put(merchantKey(id), JSON.stringify(record));
+  merchants.delete(id);
   return { record, created: !existing };
 }
 
@@ -50,6 +61,7 @@ export async function createApiKey(
     api_keys: [...merchant.api_keys, { id, hash, prefix: key.slice(0, 8), created_at }],
   };
   await kv.put(merchantKey(merchant.id), JSON.stringify(updated));
+  merchants.delete(merchant.id);
   return { id, key, created_at };
 }
 
@@ -61,13 +73,20 @@ export async function revokeApiKey(
   const entry = merchant.api_keys.find((k) => k.id === keyId);
   if (!entry) return false;
   await kv.delete(apiKeyKey(entry.hash));
+  apiKeys.delete(entry.hash);
   const updated = { ...merchant, api_keys: merchant.api_keys.filter((k) => k.id !== keyId) };
   await kv.put(merchantKey(merchant.id), JSON.stringify(updated));
+  merchants.delete(merchant.id);
   return true;
 }
 
 /** Resolves a presented key by its hash: a lookup, not a comparison, so nothing secret is compared in variable time. */
 export async function resolveApiKey(kv: KVNamespace, key: string): Promise<ApiKeyRecord | null> {
   if (!/^ilk_[A-Za-z0-9]{40}$/.test(key)) return null;
-  return kv.get<ApiKeyRecord>(apiKeyKey(await sha256Hex(key)), { type: "json", cacheTtl: CACHE_TTL_SECONDS });
+  const hash = await sha256Hex(key);
+  const memo = apiKeys.get(hash);
+  if (memo) return memo;
+  const record = await kv.get<ApiKeyRecord>(apiKeyKey(hash), { type: "json", cacheTtl: CACHE_TTL_SECONDS });
+  if (record) apiKeys.set(hash, record);
+  return record;
 }
