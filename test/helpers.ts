@@ -94,3 +94,21 @@ export const it = (name: string, fn: () => Promise<void>, timeout?: number) =>
     },
     timeout,
   );
+
+/** Everything a rejected delivery must leave untouched: the invoice, its lines, events and anomalies. */
+export async function snapshot(key: string, invoiceId: string) {
+  const [invoice, lines, events, anomalies] = await Promise.all([
+    call("GET", `/v1/invoices/${invoiceId}`, { key }),
+    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
+    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
+    call("GET", `/v1/invoices/${invoiceId}/anomalies`, { key }),
+  ]);
+  return [invoice, lines, events, anomalies].map((r) => ({ status: r.status, body: r.body }));
+}
+
+export const getInvoice = async (key: string, id: string) =>
+  (await call("GET", `/v1/invoices/${id}`, { key })).body;
+export const getLines = async (key: string, id: string) =>
+  (await call("GET", `/v1/invoices/${id}/payments`, { key })).body.data as any[];
+export const getEvents = async (key: string, id: string) =>
+  (await call("GET", `/v1/invoices/${id}/events`, { key })).body.data as any[];

@@ -3,7 +3,16 @@ import { razorpay } from "../../src/providers/razorpay";
 import type { Delivery } from "../../src/providers/types";
 import paidSample from "../fixtures/razorpay/invoice.paid.json";
 import partiallyPaidSample from "../fixtures/razorpay/invoice.partially_paid.json";
-import { call, clearAlarms, createMerchant, uid } from "../helpers";
+import {
+  call,
+  clearAlarms,
+  createMerchant,
+  getEvents,
+  getInvoice,
+  getLines,
+  snapshot,
+  uid,
+} from "../helpers";
 
 const SECRET = "rzp-webhook-secret-current";
 const OLD_SECRET = "rzp-webhook-secret-previous";
@@ -130,23 +139,6 @@ function refundEvent(o: {
 async function razorpayMerchant(secrets = [SECRET]) {
   return createMerchant({ providers: { razorpay: { webhook_secrets: secrets } } });
 }
-
-/** Everything a rejected delivery must leave untouched. */
-async function snapshot(key: string, invoiceId: string) {
-  const [invoice, lines, events, anomalies] = await Promise.all([
-    call("GET", `/v1/invoices/${invoiceId}`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/anomalies`, { key }),
-  ]);
-  return [invoice, lines, events, anomalies].map((r) => ({ status: r.status, body: r.body }));
-}
-
-const getInvoice = async (key: string, id: string) => (await call("GET", `/v1/invoices/${id}`, { key })).body;
-const getLines = async (key: string, id: string) =>
-  (await call("GET", `/v1/invoices/${id}/payments`, { key })).body.data as any[];
-const getEvents = async (key: string, id: string) =>
-  (await call("GET", `/v1/invoices/${id}/events`, { key })).body.data as any[];
 
 describe("razorpay verify (unit)", () => {
   const delivery = (raw: string, headers: Record<string, string>): Delivery => ({

@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 import { MerchantConfigSchema } from "../../src/merchants/config";
 import { standard } from "../../src/providers/standard";
 import type { Delivery } from "../../src/providers/types";
-import { call, clearAlarms, createMerchant, uid } from "../helpers";
+import {
+  call,
+  clearAlarms,
+  createMerchant,
+  getEvents,
+  getInvoice,
+  getLines,
+  snapshot,
+  uid,
+} from "../helpers";
 
 // The official Standard Webhooks vector (libraries' tests; shared/research/providers.md §6.4).
 const VECTOR = {
@@ -48,22 +57,6 @@ const event = (type: string, data: Record<string, unknown>, timestamp = "2026-11
   JSON.stringify({ type, timestamp, data });
 
 const standardMerchant = (secrets = [SECRET]) => createMerchant({ providers: { standard: { secrets } } });
-
-async function snapshot(key: string, invoiceId: string) {
-  const [invoice, lines, events, anomalies] = await Promise.all([
-    call("GET", `/v1/invoices/${invoiceId}`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/anomalies`, { key }),
-  ]);
-  return [invoice, lines, events, anomalies].map((r) => ({ status: r.status, body: r.body }));
-}
-
-const getInvoice = async (key: string, id: string) => (await call("GET", `/v1/invoices/${id}`, { key })).body;
-const getLines = async (key: string, id: string) =>
-  (await call("GET", `/v1/invoices/${id}/payments`, { key })).body.data as any[];
-const getEvents = async (key: string, id: string) =>
-  (await call("GET", `/v1/invoices/${id}/events`, { key })).body.data as any[];
 
 const upsert = (invoiceId: string, extra: Record<string, unknown> = {}) =>
   event("invoice.upserted", { invoice_id: invoiceId, currency: "INR", total: 100000, ...extra });
