@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
 import { describe, expect } from "vitest";
 import { call, createInvoice, createMerchant, it, track, uid } from "../helpers";
 
@@ -538,5 +539,49 @@ describe("invoice currency", () => {
     expect(p2.body.invoice).toMatchObject({ currency: "KWD", amount_paid: 2346, amount_due: 9999 });
     expect((await pay(m.key, kwd.id, { amount: 10000 })).body.error.code).toBe("amount_exceeds_due");
     expect((await pay(m.key, kwd.id, { amount: 9999 })).body.invoice.status).toBe("paid");
+  });
+});
+
+describe("an invoice known only through a provider's payment", () => {
+  it("takes no API payment until its total is set", async () => {
+    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const m = await createMerchant({ providers: { standard: { secrets: [secret] } } });
+    const id = uid("inv");
+    track(m.id, id);
+    const body = JSON.stringify({
+      type: "payment.recorded",
+      timestamp: new Date().toISOString(),
+      data: { invoice_id: id, payment_id: "utr-1", amount: 1000, currency: "INR" },
+    });
+    const msgId = uid("msg");
+    const now = new Date();
+    const signature = new Webhook(secret).sign(msgId, now, body);
+    const delivered = await call("POST", `/webhooks/standard/${m.id}`, {
+      raw: body,
+      headers: {
+        "content-type": "application/json",
+        "webhook-id": msgId,
+        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+        "webhook-signature": signature,
+      },
+    });
+    expect(delivered.status).toBe(200);
+
+    const refused = await call("POST", `/v1/invoices/${id}/payments`, { key: m.key, body: { amount: 500 } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("invoice_total_unknown");
+    expect((await call("GET", `/v1/invoices/${id}`, { key: m.key })).body).toMatchObject({
+      total: null,
+      amount_paid: 1000,
+      amount_due: null,
+    });
+
+    expect(
+      (await call("PUT", `/v1/invoices/${id}`, { key: m.key, body: { currency: "INR", total: 3000 } }))
+        .status,
+    ).toBe(200);
+    const paid = await call("POST", `/v1/invoices/${id}/payments`, { key: m.key, body: {} });
+    expect(paid.status).toBe(201);
+    expect(paid.body.invoice).toMatchObject({ amount_paid: 3000, amount_due: 0, status: "paid" });
   });
 });
