@@ -202,7 +202,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       if (!row) return fail(404, "not_found", "Invoice not found");
       if (row.total === null) {
         // Known only through a provider's payment: "how much is due" has no answer yet.
-        return fail(409, "invoice_total_unknown", "The invoice's total is not known yet; set it with PUT first");
+        return fail(
+          409,
+          "invoice_total_unknown",
+          "The invoice's total is not known yet; set it with PUT first",
+        );
       }
       const before = this.state()!;
       if (!isPayable(before.balance)) {
