@@ -65,7 +65,6 @@ export interface ApiKeyEntry {
 
 export interface MerchantRecord extends MerchantConfig {
   id: string;
-  api_keys: ApiKeyEntry[];
   created_at: string;
   updated_at: string;
 }

@@ -1,8 +1,9 @@
 import { randomId, sha256Hex } from "../lib/crypto";
 import { TtlCache } from "../lib/ttl-cache";
-import type { MerchantConfig, MerchantRecord } from "./config";
+import type { ApiKeyEntry, MerchantConfig, MerchantRecord } from "./config";
 
-// KV layout: merchant:<id> holds the configuration; apikey:<sha256(key)> maps a key to its merchant.
+// KV layout: merchant:<id> holds the configuration; apikey:<sha256(key)> maps a key to its merchant;
+// keyentry:<merchant>:<key id> lists the merchant's keys.
 // Reads use KV's edge cache (cacheTtl) and then a short per-isolate memo, so a change made elsewhere is
 // seen within about 70 seconds (60 + 10), and at once by the isolate that made it.
 const CACHE_TTL_SECONDS = 60;
@@ -36,7 +37,6 @@ export async function putMerchant(
   const record: MerchantRecord = {
     ...config,
     id,
-    api_keys: existing?.api_keys ?? [],
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
@@ -45,38 +45,47 @@ export async function putMerchant(
   return { record, created: !existing };
 }
 
+// Each key's listing entry is its own KV key (keyentry:<merchant>:<key id>, the entry in its metadata), so
+// issuing or revoking keys never rewrites a shared record: two at once cannot lose one from the list.
+const keyEntryPrefix = (merchantId: string) => `keyentry:${merchantId}:`;
+
+export async function listApiKeys(kv: KVNamespace, merchantId: string): Promise<ApiKeyEntry[]> {
+  const entries: ApiKeyEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await kv.list<ApiKeyEntry>({
+      prefix: keyEntryPrefix(merchantId),
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const k of page.keys) if (k.metadata) entries.push(k.metadata);
+    cursor = page.list_complete ? undefined : page.cursor;
+  } while (cursor);
+  return entries.sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
 /** Creates an API key; the key itself is returned once and only its SHA-256 is stored. */
 export async function createApiKey(
   kv: KVNamespace,
-  merchant: MerchantRecord,
+  merchantId: string,
 ): Promise<{ id: string; key: string; created_at: string }> {
   const id = randomId("key", 16);
   const key = randomId("ilk", 40);
   const hash = await sha256Hex(key);
   const created_at = new Date().toISOString();
-  const record: ApiKeyRecord = { merchant_id: merchant.id, key_id: id };
+  const entry: ApiKeyEntry = { id, hash, prefix: key.slice(0, 8), created_at };
+  // The listing entry first: a key that works is then always one that can be found and revoked.
+  await kv.put(`${keyEntryPrefix(merchantId)}${id}`, "", { metadata: entry });
+  const record: ApiKeyRecord = { merchant_id: merchantId, key_id: id };
   await kv.put(apiKeyKey(hash), JSON.stringify(record));
-  const updated = {
-    ...merchant,
-    api_keys: [...merchant.api_keys, { id, hash, prefix: key.slice(0, 8), created_at }],
-  };
-  await kv.put(merchantKey(merchant.id), JSON.stringify(updated));
-  merchants.delete(merchant.id);
   return { id, key, created_at };
 }
 
-export async function revokeApiKey(
-  kv: KVNamespace,
-  merchant: MerchantRecord,
-  keyId: string,
-): Promise<boolean> {
-  const entry = merchant.api_keys.find((k) => k.id === keyId);
+export async function revokeApiKey(kv: KVNamespace, merchantId: string, keyId: string): Promise<boolean> {
+  const { metadata: entry } = await kv.getWithMetadata<ApiKeyEntry>(`${keyEntryPrefix(merchantId)}${keyId}`);
   if (!entry) return false;
   await kv.delete(apiKeyKey(entry.hash));
   apiKeys.delete(entry.hash);
-  const updated = { ...merchant, api_keys: merchant.api_keys.filter((k) => k.id !== keyId) };
-  await kv.put(merchantKey(merchant.id), JSON.stringify(updated));
-  merchants.delete(merchant.id);
+  await kv.delete(`${keyEntryPrefix(merchantId)}${keyId}`);
   return true;
 }
 

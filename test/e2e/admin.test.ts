@@ -296,6 +296,26 @@ describe("API keys", () => {
     ).toBe(404);
   });
 
+  it("keys issued at the same moment are all listed, and each can be revoked", async () => {
+    const id = uid("m");
+    await call("PUT", `/admin/merchants/${id}`, { key: ADMIN, body: { name: "Many keys" } });
+    const issued = await Promise.all(
+      Array.from({ length: 12 }, () => call("POST", `/admin/merchants/${id}/api-keys`, { key: ADMIN })),
+    );
+    expect(issued.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const listed = (await call("GET", `/admin/merchants/${id}`, { key: ADMIN })).body.api_keys;
+    expect(listed.map((k: { id: string }) => k.id).sort()).toEqual(issued.map((r) => r.body.id).sort());
+
+    const revoked = await Promise.all(
+      issued.map((r) => call("DELETE", `/admin/merchants/${id}/api-keys/${r.body.id}`, { key: ADMIN })),
+    );
+    expect(revoked.map((r) => r.status)).toEqual(Array(12).fill(204));
+    for (const r of issued) {
+      expect((await call("GET", "/v1/invoices/any", { key: r.body.key })).status).toBe(401);
+    }
+    expect((await call("GET", `/admin/merchants/${id}`, { key: ADMIN })).body.api_keys).toEqual([]);
+  });
+
   it("a key cannot be used for another merchant's keys or invoices", async () => {
     const a = await createMerchant();
     const b = await createMerchant();

@@ -5,15 +5,18 @@ import { type MerchantRecord, redact } from "../../merchants/config";
 import * as store from "../../merchants/store";
 import type * as routes from "./admin.routes";
 
-const view = (m: MerchantRecord) => ({
-  ...redact({ id: m.id, name: m.name, providers: m.providers, notifications: m.notifications }),
-  api_keys: m.api_keys.map(({ id, prefix, created_at }) => ({ id, prefix, created_at })),
-  created_at: m.created_at,
-  updated_at: m.updated_at,
-});
+async function view(kv: KVNamespace, m: MerchantRecord) {
+  const keys = await store.listApiKeys(kv, m.id);
+  return {
+    ...redact({ id: m.id, name: m.name, providers: m.providers, notifications: m.notifications }),
+    api_keys: keys.map(({ id, prefix, created_at }) => ({ id, prefix, created_at })),
+    created_at: m.created_at,
+    updated_at: m.updated_at,
+  };
+}
 
 async function load(kv: KVNamespace, id: string): Promise<MerchantRecord> {
-  // Admin reads bypass the edge cache: they precede writes that must not lose api_keys.
+  // Admin reads bypass the edge cache: an operator must see what was just written.
   const m = await kv.get<MerchantRecord>(`merchant:${id}`, "json");
   if (!m) throw notFound("Merchant");
   return m;
@@ -23,25 +26,27 @@ export const putMerchant: RouteHandler<typeof routes.putMerchant, AppEnv> = asyn
   const { merchantId } = c.req.valid("param");
   const { record, created } = await store.putMerchant(c.env.MERCHANTS, merchantId, c.req.valid("json"));
   c.set("merchantId", merchantId);
-  return c.json(view(record), created ? 201 : 200);
+  return c.json(await view(c.env.MERCHANTS, record), created ? 201 : 200);
 };
 
 export const getMerchant: RouteHandler<typeof routes.getMerchant, AppEnv> = async (c) => {
   const { merchantId } = c.req.valid("param");
-  return c.json(view(await load(c.env.MERCHANTS, merchantId)), 200);
+  return c.json(await view(c.env.MERCHANTS, await load(c.env.MERCHANTS, merchantId)), 200);
 };
 
 export const createApiKey: RouteHandler<typeof routes.createApiKey, AppEnv> = async (c) => {
   const { merchantId } = c.req.valid("param");
   c.set("merchantId", merchantId);
-  const key = await store.createApiKey(c.env.MERCHANTS, await load(c.env.MERCHANTS, merchantId));
+  await load(c.env.MERCHANTS, merchantId);
+  const key = await store.createApiKey(c.env.MERCHANTS, merchantId);
   return c.json(key, 201);
 };
 
 export const revokeApiKey: RouteHandler<typeof routes.revokeApiKey, AppEnv> = async (c) => {
   const { merchantId, keyId } = c.req.valid("param");
   c.set("merchantId", merchantId);
-  const revoked = await store.revokeApiKey(c.env.MERCHANTS, await load(c.env.MERCHANTS, merchantId), keyId);
+  await load(c.env.MERCHANTS, merchantId);
+  const revoked = await store.revokeApiKey(c.env.MERCHANTS, merchantId, keyId);
   if (!revoked) throw notFound("API key");
   return c.body(null, 204);
 };
