@@ -121,6 +121,8 @@ export function decodeCursor(cursor: string | undefined): number {
 export class InvoiceLedger extends DurableObject<Bindings> {
   private readonly sql: SqlStorage;
   private readonly reminders: InvoiceReminders;
+  /** Set by onLedgerChanged; the reminders look once per transaction, however many lines it wrote. */
+  private changed = false;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -178,7 +180,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   // ---------------------------------------------------------------- merchant commands
 
   async upsertInvoice(ref: InvoiceRef, facts: InvoiceFacts): Promise<CommandResult<UpsertResult>> {
-    return this.ctx.storage.transactionSync(() => {
+    return this.mutate(() => {
       const existing = this.row();
       if (existing && existing.lines_count > 0 && existing.currency !== facts.currency) {
         return fail(
@@ -291,7 +293,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   async voidInvoice(): Promise<CommandResult<InvoiceState>> {
-    return this.ctx.storage.transactionSync(() => {
+    return this.mutate(() => {
       const row = this.row();
       if (!row) return fail(404, "not_found", "Invoice not found");
       if (!row.voided_at) {
@@ -306,7 +308,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   // ---------------------------------------------------------------- provider deliveries
 
   async ingest(ref: InvoiceRef, cmd: IngestCommand): Promise<IngestResult> {
-    return this.ctx.storage.transactionSync(() => {
+    return this.mutate(() => {
       const { event } = cmd;
       const seen = this.sql
         .exec("SELECT 1 FROM events WHERE source = ? AND event_id = ?", event.source, event.id)
@@ -330,10 +332,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       if (cmd.cumulative)
         outcomes.push(...this.applyCumulative(event.source, event.id, cmd.cumulative, note));
       if (cmd.report) this.applyReport(event.source, cmd.report);
-      if (cmd.void && this.row() && !this.row()!.voided_at) {
-        this.sql.exec("UPDATE invoice SET voided_at = ? WHERE singleton = 1", event.receivedAt);
-      }
-      if (this.row()) {
+      const row = this.row();
+      if (row) {
+        if (cmd.void && !row.voided_at) {
+          this.sql.exec("UPDATE invoice SET voided_at = ? WHERE singleton = 1", event.receivedAt);
+        }
         this.sql.exec("UPDATE invoice SET updated_at = ? WHERE singleton = 1", new Date().toISOString());
         this.onLedgerChanged();
       }
@@ -383,9 +386,25 @@ export class InvoiceLedger extends DurableObject<Bindings> {
 
   // ---------------------------------------------------------------- internals
 
+  /**
+   * Every mutation: one synchronous transaction, with no other I/O. Whatever may change what is owed
+   * (onLedgerChanged) lets the reminders write their outbox in that same transaction, before it commits.
+   */
+  private mutate<T>(work: () => T): T {
+    return this.ctx.storage.transactionSync(() => {
+      this.changed = false;
+      const result = work();
+      if (this.changed) {
+        this.changed = false;
+        this.reminders.onLedgerChanged();
+      }
+      return result;
+    });
+  }
+
   /** Runs `work` once per idempotency key, in the same transaction that stores its result. */
   private idempotent<T>(idem: Idempotency | undefined, work: () => CommandResult<T>): CommandResult<T> {
-    return this.ctx.storage.transactionSync(() => {
+    return this.mutate(() => {
       if (idem) {
         const prior = this.sql
           .exec<{ request_hash: string; result: string }>(
@@ -814,8 +833,25 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       now,
     );
     this.onLedgerChanged();
-    const line = this.lineById(id)!;
-    return { outcome: "applied", line: { ...line, seq } };
+    const line: Line = {
+      id,
+      seq,
+      kind: input.kind,
+      source: input.source,
+      externalId: input.externalId,
+      amount: input.amount,
+      tds,
+      fee,
+      currency: input.currency,
+      method: input.method ?? null,
+      reference: input.reference ?? null,
+      notes: input.notes ?? null,
+      paidAt: input.paidAt ?? null,
+      reversesId,
+      eventId,
+      createdAt: now,
+    };
+    return { outcome: "applied", line };
   }
 
   private recordAnomaly(
@@ -837,9 +873,9 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     this.sql.exec("UPDATE invoice SET anomalies_count = anomalies_count + 1 WHERE singleton = 1");
   }
 
-  /** Called inside every transaction that may change what is owed; reminders hook in here. */
+  /** Called inside every transaction that may change what is owed; mutate() runs the reminders once after. */
   protected onLedgerChanged(): void {
-    this.reminders.onLedgerChanged();
+    this.changed = true;
   }
 }
 
