@@ -5,7 +5,14 @@ import { z } from "zod";
 import type { LineInput } from "../ledger/types";
 import { hmacSha256, timingSafeEqual } from "../lib/crypto";
 import { isSupportedCurrency } from "../money/currency";
-import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
+import {
+  type Delivery,
+  MalformedPayload,
+  type Normalized,
+  type Provider,
+  parsePayload,
+  type Verification,
+} from "./types";
 
 const SOURCE = "razorpay";
 
@@ -119,15 +126,8 @@ const InvoiceHint = z.object({
 const PAYMENT_EVENTS = new Set(["invoice.partially_paid", "invoice.paid"]);
 const REFUND_EVENTS = new Set(["refund.processed", "refund.created", "payment.refunded"]);
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-    .join("; ");
-  throw new MalformedPayload(`Razorpay ${what} payload: ${issues}`);
-}
+const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T =>
+  parsePayload(schema, value, `Razorpay ${what} payload`);
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 

@@ -25,7 +25,14 @@ import type { IngestCommand } from "../ledger/commands";
 import { INVOICE_ID } from "../ledger/invoice-id";
 import { verifyStandardWebhook, WhsecSchema } from "../lib/standard-webhooks";
 import { isSupportedCurrency } from "../money/currency";
-import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
+import {
+  type Delivery,
+  MalformedPayload,
+  type Normalized,
+  type Provider,
+  parsePayload,
+  type Verification,
+} from "./types";
 
 const SOURCE = "standard";
 
@@ -137,15 +144,8 @@ const EVENTS = {
 export type StandardEventType = keyof typeof EVENTS;
 export type StandardEvent = { [K in StandardEventType]: z.infer<(typeof EVENTS)[K]> };
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-    .join("; ");
-  throw new MalformedPayload(`Standard webhook ${what}: ${issues}`);
-}
+const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T =>
+  parsePayload(schema, value, `Standard webhook ${what}`);
 
 const isoOrNull = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
 

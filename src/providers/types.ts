@@ -30,6 +30,17 @@ export type Normalized =
 /** Thrown by normalize() for a body that verified but cannot be understood: answered 400. */
 export class MalformedPayload extends Error {}
 
+/** Validates part of a verified body; on failure, a MalformedPayload naming up to three problems. */
+export function parsePayload<T>(schema: z.ZodType<T>, value: unknown, label: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+    .join("; ");
+  throw new MalformedPayload(`${label}: ${issues}`);
+}
+
 /**
  * A webhook provider: one module each (src/providers/<name>.ts). `verify` runs on the raw bytes before
  * anything is parsed; `normalize` turns a verified body into ledger commands.
