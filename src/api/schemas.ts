@@ -98,7 +98,9 @@ export const InvoiceSchema = z
     amount_due: z.number().int().nullable(),
     credit_balance: z.number().int(),
     written_off: z.number().int(),
-    tds_withheld: z.number().int(),
+    tds_withheld: z.number().int().openapi({
+      description: "Tax withheld on payments that still stand: a reversal takes back cash first, then TDS",
+    }),
     transaction_charges: z.number().int(),
     status: z.enum(["open", "partially_paid", "paid", "overpaid", "void"]),
     due_date: z.string().nullable(),
@@ -127,6 +129,17 @@ export const LineSchema = z
     notes: z.string().nullable(),
     paid_at: z.string().nullable(),
     reverses: z.string().nullable(),
+    requested_amount: z.number().int().openapi({
+      description:
+        "What the source asked for. A reversal's amount is what it took back: never more than its payment had left, and 0 while the payment it names has not arrived",
+    }),
+    duplicate_of: z.string().nullable().openapi({
+      description: "A reversal recognised as the same money as this other source's reversal",
+    }),
+    idempotency_key: z.string().nullable().openapi({
+      description:
+        "The Idempotency-Key (Refrens refId, chargebee-idempotency-key) of the request that recorded it",
+    }),
     created_at: z.string(),
   })
   .openapi("Line");

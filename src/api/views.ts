@@ -11,7 +11,7 @@ export function invoiceView(s: InvoiceState) {
     amount_due: s.balance.amountDue,
     credit_balance: s.balance.creditBalance,
     written_off: s.balance.writtenOff,
-    tds_withheld: s.totals.tds,
+    tds_withheld: s.totals.tds - s.totals.tdsReversed,
     transaction_charges: s.totals.fees,
     status: s.balance.status,
     due_date: s.facts.dueDate,
@@ -49,6 +49,9 @@ export function lineView(l: Line) {
     notes: l.notes,
     paid_at: l.paidAt,
     reverses: l.reversesId,
+    requested_amount: l.requestedAmount,
+    duplicate_of: l.duplicateOf,
+    idempotency_key: l.idempotencyKey,
     created_at: l.createdAt,
   };
 }

@@ -4,6 +4,7 @@ export const EMPTY_TOTALS: Totals = {
   paid: 0,
   tds: 0,
   reversed: 0,
+  tdsReversed: 0,
   writtenOff: 0,
   adjusted: 0,
   fees: 0,
@@ -23,7 +24,8 @@ export function addLine(t: Totals, line: Pick<Line, "kind" | "amount" | "tds" | 
         paymentsCount: t.paymentsCount + 1,
       };
     case "reversal":
-      return { ...next, reversed: t.reversed + line.amount };
+      // A reversal's tds is the part of its amount that was the payment's tax withheld (cash goes first).
+      return { ...next, reversed: t.reversed + line.amount, tdsReversed: t.tdsReversed + line.tds };
     case "write_off":
       return { ...next, writtenOff: t.writtenOff + line.amount };
     case "adjustment":
@@ -71,8 +73,10 @@ export function compareReplay(existing: Line, incoming: LineInput): string | nul
   if (existing.currency !== incoming.currency) {
     return `currency ${incoming.currency} differs from recorded ${existing.currency}`;
   }
-  if (existing.amount !== incoming.amount)
-    return `amount ${incoming.amount} differs from recorded ${existing.amount}`;
+  // A reversal is compared on what its source asked for, not on what the cap let it take back.
+  if (existing.requestedAmount !== incoming.amount)
+    return `amount ${incoming.amount} differs from recorded ${existing.requestedAmount}`;
+  if (existing.kind === "reversal") return null;
   if (existing.tds !== (incoming.tds ?? 0))
     return `tds ${incoming.tds ?? 0} differs from recorded ${existing.tds}`;
   return null;

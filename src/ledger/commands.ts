@@ -9,14 +9,18 @@ import type {
   ProviderReport,
 } from "./types";
 
-/** Same key and same request: the stored result is returned; same key, other request: refused. */
+/**
+ * Same key and same request: the stored result is returned; same key, other request: refused. `scope` is
+ * the request family the key belongs to, so that equal keys from different families never meet.
+ */
 export interface Idempotency {
+  scope: "api" | "refrens" | "chargebee";
   key: string;
   requestHash: string;
 }
 
 export type CommandResult<T> =
-  | { ok: true; status: 200 | 201; value: T }
+  | { ok: true; status: 200 | 201; value: T; replayed?: boolean }
   | { ok: false; status: 404 | 409 | 422; code: string; message: string };
 
 /** An offline payment recorded by the merchant (REST API or a dialect). Strict: refused when not payable. */

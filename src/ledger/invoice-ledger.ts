@@ -15,7 +15,8 @@ import type {
   PaymentResult,
   UpsertResult,
 } from "./commands";
-import { migrate } from "./migrations";
+import { hasSchema, migrate } from "./migrations";
+import { type PaymentStanding, planReversal, type ReversalPlan } from "./reversals";
 import type {
   Anomaly,
   Balance,
@@ -45,6 +46,7 @@ interface InvoiceRow extends Record<string, SqlStorageValue> {
   paid: number;
   tds: number;
   reversed: number;
+  tds_reversed: number;
   written_off: number;
   adjusted: number;
   fees: number;
@@ -70,6 +72,10 @@ interface LineRow extends Record<string, SqlStorageValue> {
   notes: string | null;
   paid_at: string | null;
   reverses_id: string | null;
+  requested_amount: number | null;
+  duplicate_amount: number;
+  duplicate_of: string | null;
+  idempotency_key: string | null;
   event_id: string | null;
   created_at: string;
 }
@@ -89,6 +95,10 @@ const toLine = (r: LineRow): Line => ({
   notes: r.notes,
   paidAt: r.paid_at,
   reversesId: r.reverses_id,
+  requestedAmount: r.requested_amount ?? r.amount,
+  duplicateAmount: r.duplicate_amount,
+  duplicateOf: r.duplicate_of,
+  idempotencyKey: r.idempotency_key,
   eventId: r.event_id,
   createdAt: r.created_at,
 });
@@ -97,6 +107,7 @@ const totalsOf = (r: InvoiceRow): Totals => ({
   paid: r.paid,
   tds: r.tds,
   reversed: r.reversed,
+  tdsReversed: r.tds_reversed,
   writtenOff: r.written_off,
   adjusted: r.adjusted,
   fees: r.fees,
@@ -123,11 +134,17 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   private readonly reminders: InvoiceReminders;
   /** Set by onLedgerChanged; the reminders look once per transaction, however many lines it wrote. */
   private changed = false;
+  /**
+   * Whether the tables exist. An object that was only ever read (a GET of an unknown invoice) must store
+   * nothing: the schema is created by the first write, inside that write's transaction.
+   */
+  private schemaReady: boolean;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    ctx.storage.transactionSync(() => migrate(this.sql));
+    this.schemaReady = hasSchema(this.sql);
+    if (this.schemaReady) ctx.storage.transactionSync(() => migrate(this.sql));
     this.reminders = new InvoiceReminders(ctx, env, () => this.state());
   }
 
@@ -168,19 +185,28 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   /** Recomputes the sums from the lines, for audits and the property test; never on a request path. */
-  async audit(): Promise<{ stored: Totals; recomputed: Totals } | null> {
+  async audit(): Promise<{ stored: Totals; recomputed: Totals; overReversedPayments: number } | null> {
     const row = this.row();
     if (!row) return null;
     let recomputed = EMPTY_TOTALS;
     for (const r of this.sql.exec<LineRow>("SELECT * FROM lines ORDER BY seq"))
       recomputed = addLine(recomputed, r);
-    return { stored: totalsOf(row), recomputed };
+    // No payment is ever reversed for more than it credited, whatever the reversals' sources and order.
+    const overReversed = this.sql
+      .exec<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM lines p JOIN (
+           SELECT payment_id, SUM(applied) AS applied FROM reversal_allocations GROUP BY payment_id
+         ) a ON a.payment_id = p.id WHERE a.applied > p.amount + p.tds`,
+      )
+      .one().n;
+    return { stored: totalsOf(row), recomputed, overReversedPayments: overReversed };
   }
 
   // ---------------------------------------------------------------- merchant commands
 
   async upsertInvoice(ref: InvoiceRef, facts: InvoiceFacts): Promise<CommandResult<UpsertResult>> {
     return this.mutate(() => {
+      this.ensureSchema();
       const existing = this.row();
       if (existing && existing.lines_count > 0 && existing.currency !== facts.currency) {
         return fail(
@@ -239,7 +265,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         {
           kind: "payment",
           source: cmd.source,
-          externalId: idem?.key ?? randomId("req"),
+          // Always an id of ours: a client's Idempotency-Key lives in its own table, so no key a client
+          // chooses can collide with a line's id (see idempotent()).
+          externalId: randomId("req"),
+          idempotencyKey: idem?.key ?? null,
           amount,
           currency,
           tds,
@@ -254,9 +283,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       if (outcome.outcome === "conflict" && !outcome.existing) {
         return fail(422, "amount_out_of_range", outcome.reason);
       }
-      if (outcome.outcome !== "applied") {
-        return fail(409, "duplicate_payment", "A payment with this idempotency key is already recorded");
-      }
+      if (outcome.outcome !== "applied") throw new Error(`a fresh request id collided: ${outcome.outcome}`);
       return { ok: true, status: 201, value: { line: outcome.line, invoice: this.state()! } };
     });
   }
@@ -270,14 +297,18 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       if (!this.row()) return fail(404, "not_found", "Invoice not found");
       const target = this.lineById(lineId);
       if (target?.kind !== "payment") return fail(404, "not_found", "Payment not found");
-      const already = this.sql.exec("SELECT 1 FROM lines WHERE reverses_id = ? LIMIT 1", lineId).toArray();
-      if (already.length > 0) return fail(409, "already_reversed", "This payment has already been reversed");
+      // What is left of the payment after every reversal so far, from any source (a partial refund the
+      // provider reported, say): the API reverses that, and only that.
+      const standing = target.amount + target.tds - this.reversedOf(target.id).reversed;
+      if (standing <= 0) return fail(409, "already_reversed", "This payment has already been reversed");
       const outcome = this.applyLine(
         {
           kind: "reversal",
           source: input.source,
+          // Ours alone: client keys never become line ids. A payment is reversed through the API at most
+          // once, since that reversal takes back everything left.
           externalId: `reversal:${lineId}`,
-          amount: target.amount + target.tds,
+          amount: standing,
           currency: target.currency,
           method: target.method,
           reference: target.reference,
@@ -310,6 +341,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   async ingest(ref: InvoiceRef, cmd: IngestCommand): Promise<IngestResult> {
     return this.mutate(() => {
       const { event } = cmd;
+      // An ignored event on an invoice we do not know creates nothing, not even the tables.
+      if (cmd.ignored && !this.schemaReady) {
+        return { outcome: "ignored", lines: [], anomalies: [], invoice: null };
+      }
+      this.ensureSchema();
       const seen = this.sql
         .exec("SELECT 1 FROM events WHERE source = ? AND event_id = ?", event.source, event.id)
         .toArray();
@@ -360,6 +396,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   async claimReminder(id: string, opts: { leaseMs: number; maxAttempts: number }): Promise<ClaimResult> {
+    if (!this.schemaReady) return { kind: "unknown" };
     return this.reminders.claim(id, opts);
   }
 
@@ -368,19 +405,23 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     attempt: number,
     outcome: AttemptOutcome,
   ): Promise<ReminderStatus | null> {
+    if (!this.schemaReady) return null;
     return this.reminders.finish(id, attempt, outcome);
   }
 
   async skipReminder(id: string, note: string): Promise<ReminderStatus | null> {
+    if (!this.schemaReady) return null;
     return this.reminders.skip(id, note);
   }
 
   async deadLetterReminder(id: string, note: string): Promise<ReminderStatus | null> {
+    if (!this.schemaReady) return null;
     return this.reminders.deadLetter(id, note);
   }
 
   /** One alarm per object: the reminder outbox retry or the next cadence point, whichever is sooner. */
   override async alarm(): Promise<void> {
+    if (!this.schemaReady) return;
     await this.reminders.onAlarm();
   }
 
@@ -402,13 +443,19 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     });
   }
 
-  /** Runs `work` once per idempotency key, in the same transaction that stores its result. */
+  /**
+   * Runs `work` once per idempotency key, in the same transaction that stores its result. Keys live in
+   * their own table, namespaced by the request family (api, refrens, chargebee): a key is never a line id
+   * and never reaches another family's results. Only what committed is kept: a refusal changed nothing,
+   * so the corrected retry with the same key runs afresh instead of being told the key was reused.
+   */
   private idempotent<T>(idem: Idempotency | undefined, work: () => CommandResult<T>): CommandResult<T> {
     return this.mutate(() => {
-      if (idem) {
+      if (idem && this.schemaReady) {
         const prior = this.sql
           .exec<{ request_hash: string; result: string }>(
-            "SELECT request_hash, result FROM idempotency WHERE key = ?",
+            "SELECT request_hash, result FROM idempotency_keys WHERE scope = ? AND key = ?",
+            idem.scope,
             idem.key,
           )
           .toArray()[0];
@@ -420,13 +467,14 @@ export class InvoiceLedger extends DurableObject<Bindings> {
               "This Idempotency-Key was used with a different request",
             );
           }
-          return JSON.parse(prior.result) as CommandResult<T>;
+          return { ...(JSON.parse(prior.result) as CommandResult<T>), replayed: true };
         }
       }
       const result = work();
-      if (idem && result.status !== 404) {
+      if (idem && result.ok) {
         this.sql.exec(
-          "INSERT INTO idempotency (key, request_hash, result, created_at) VALUES (?, ?, ?, ?)",
+          "INSERT INTO idempotency_keys (scope, key, request_hash, result, created_at) VALUES (?, ?, ?, ?, ?)",
+          idem.scope,
           idem.key,
           idem.requestHash,
           JSON.stringify(result),
@@ -452,7 +500,14 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     );
   }
 
+  private ensureSchema(): void {
+    if (this.schemaReady) return;
+    migrate(this.sql);
+    this.schemaReady = true;
+  }
+
   private row(): InvoiceRow | undefined {
+    if (!this.schemaReady) return undefined;
     return this.sql.exec<InvoiceRow>("SELECT * FROM invoice WHERE singleton = 1").toArray()[0];
   }
 
@@ -623,11 +678,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   /** Provider lines are never refused; what cannot be applied is kept as an anomaly. */
-  private ingestLine(
-    input: LineInput,
-    eventId: string,
-    note: (k: string, m: string, x?: string) => void,
-  ): LineOutcome {
+  private ingestLine(input: LineInput, eventId: string, note: Note): LineOutcome {
     const row = this.row()!;
     if (row.currency && input.currency !== row.currency) {
       const existing = this.lineBySourceId(input.source, input.externalId);
@@ -643,7 +694,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         reason: "currency mismatch",
       };
     }
-    const outcome = this.applyLine(input, eventId);
+    const outcome = this.applyLine(input, eventId, note);
     if (outcome.outcome === "conflict") {
       note(
         "conflict",
@@ -661,38 +712,24 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       if (input.kind === "reversal" && input.reverses && !outcome.line.reversesId) {
         note(
           "reversal_target_unknown",
-          `Reversal ${input.externalId} names a payment the ledger has not seen`,
+          `Reversal ${input.externalId} names a payment the ledger has not seen; it takes nothing back until that payment arrives`,
           input.externalId,
         );
-      }
-      if (input.kind === "reversal" && outcome.line.reversesId) {
-        // Partial refunds may add up, but never past what the payment credited: that is a refund counted
-        // twice (the merchant reversed it through the API, then the provider reported its refund).
-        const target = this.lineById(outcome.line.reversesId);
-        const reversed = this.sql
-          .exec<{ total: number }>(
-            "SELECT COALESCE(SUM(amount), 0) AS total FROM lines WHERE reverses_id = ?",
-            outcome.line.reversesId,
-          )
-          .one().total;
-        if (target && reversed > target.amount + target.tds) {
-          note(
-            "over_reversed",
-            `${target.externalId} is now reversed for ${reversed}, more than the ${target.amount + target.tds} it credited`,
-            input.externalId,
-          );
-        }
       }
     }
     return outcome;
   }
 
-  /** Follows the newest cumulative snapshot of a source and records the difference as a line. */
+  /**
+   * Follows the newest cumulative snapshot of a source and records the difference from what the source
+   * itself reported so far as a line. A decrease is a reversal of the source's own payments, newest first,
+   * so the cap of each payment holds: money the merchant already reversed through the API is the same money.
+   */
   private applyCumulative(
     source: string,
     eventId: string,
     cum: NonNullable<IngestCommand["cumulative"]>,
-    note: (k: string, m: string, x?: string) => void,
+    note: Note,
   ): LineOutcome[] {
     const st = this.sql
       .exec<{ cumulative_version: number | null }>(
@@ -709,9 +746,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       cum.version,
       cum.amountPaid,
     );
+    // The source's own account of what it credited: its reversals count as it reported them.
     const sums = this.sql
       .exec<{ credited: number | null }>(
-        `SELECT SUM(CASE kind WHEN 'payment' THEN amount + tds WHEN 'reversal' THEN -amount
+        `SELECT SUM(CASE kind WHEN 'payment' THEN amount + tds
+                 WHEN 'reversal' THEN -COALESCE(requested_amount, amount)
                  WHEN 'adjustment' THEN amount ELSE 0 END) AS credited
          FROM lines WHERE source = ?`,
         source,
@@ -757,7 +796,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
    * The one place a line is written. Inserts it and moves the running sums in the same transaction;
    * a replay of a known (source, external id) is a duplicate or, if it disagrees, a conflict.
    */
-  private applyLine(input: LineInput, eventId: string | null): LineOutcome {
+  private applyLine(input: LineInput, eventId: string | null, note?: Note): LineOutcome {
     const invalid = validateLine(input);
     if (invalid) throw new Error(`Invalid line ${input.source}/${input.externalId}: ${invalid}`);
     const existing = this.lineBySourceId(input.source, input.externalId);
@@ -767,19 +806,43 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         ? { outcome: "conflict", externalId: input.externalId, existing, reason }
         : { outcome: "duplicate", line: existing };
     }
+    const report = note ?? this.anomalyNote(input.source, eventId);
     let reversesId: string | null = null;
     let unlinked: { source: string; externalId: string } | null = null;
-    if (input.reverses) {
-      const target =
-        "lineId" in input.reverses
-          ? this.lineById(input.reverses.lineId)
-          : this.lineBySourceId(input.reverses.source, input.reverses.externalId);
-      reversesId = target?.id ?? null;
-      if (!target && !("lineId" in input.reverses)) unlinked = input.reverses;
+    let plan: ReversalPlan | null = null;
+    if (input.kind === "reversal") {
+      let payments: Line[];
+      if (input.reverses) {
+        const target =
+          "lineId" in input.reverses
+            ? this.lineById(input.reverses.lineId)
+            : this.lineBySourceId(input.reverses.source, input.reverses.externalId);
+        reversesId = target?.id ?? null;
+        if (!target && !("lineId" in input.reverses)) unlinked = input.reverses;
+        payments = target?.kind === "payment" ? [target] : [];
+      } else {
+        // Names no payment: it takes back from its own source's payments, newest first.
+        payments = this.sql
+          .exec<LineRow>(
+            "SELECT * FROM lines WHERE source = ? AND kind = 'payment' ORDER BY seq DESC",
+            input.source,
+          )
+          .toArray()
+          .map(toLine);
+      }
+      // A reversal waiting for its payment takes nothing back yet (see linkWaitingReversals).
+      plan = unlinked
+        ? null
+        : planReversal(
+            input.amount,
+            payments.map((p) => this.standing(p, input.source)),
+          );
     }
-    const tds = input.tds ?? 0;
+    const row = this.row()!;
+    const amount = input.kind === "reversal" ? (plan?.applied ?? 0) : input.amount;
+    const tds = input.kind === "reversal" ? (plan?.tds ?? 0) : (input.tds ?? 0);
     const fee = input.fee ?? 0;
-    const t = addLine(totalsOf(this.row()!), { kind: input.kind, amount: input.amount, tds, fee });
+    const t = addLine(totalsOf(row), { kind: input.kind, amount, tds, fee });
     // A sum past 2^53 would be rounded silently: the line stays out rather than the totals going inexact.
     if (!Object.values(t).every(Number.isSafeInteger)) {
       const reason = "the invoice's totals would leave the safe integer range";
@@ -787,59 +850,13 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     }
     const now = new Date().toISOString();
     const id = randomId(LINE_PREFIX[input.kind]);
-    const seq = this.sql
-      .exec<{ seq: number }>(
-        `INSERT INTO lines (id, kind, source, external_id, amount, tds, fee, currency, method, reference, notes,
-           paid_at, reverses_id, reverses_source, reverses_external_id, event_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-        id,
-        input.kind,
-        input.source,
-        input.externalId,
-        input.amount,
-        tds,
-        fee,
-        input.currency,
-        input.method ?? null,
-        input.reference ?? null,
-        input.notes ?? null,
-        input.paidAt ?? null,
-        reversesId,
-        unlinked?.source ?? null,
-        unlinked?.externalId ?? null,
-        eventId,
-        now,
-      )
-      .one().seq;
-    // Reversals that arrived before this line named it by the source's id: link them now.
-    this.sql.exec(
-      `UPDATE lines SET reverses_id = ?, reverses_source = NULL, reverses_external_id = NULL
-       WHERE reverses_source = ? AND reverses_external_id = ?`,
-      id,
-      input.source,
-      input.externalId,
-    );
-    this.sql.exec(
-      `UPDATE invoice SET paid = ?, tds = ?, reversed = ?, written_off = ?, adjusted = ?, fees = ?,
-         payments_count = ?, lines_count = ?, updated_at = ? WHERE singleton = 1`,
-      t.paid,
-      t.tds,
-      t.reversed,
-      t.writtenOff,
-      t.adjusted,
-      t.fees,
-      t.paymentsCount,
-      t.linesCount,
-      now,
-    );
-    this.onLedgerChanged();
     const line: Line = {
       id,
-      seq,
+      seq: 0,
       kind: input.kind,
       source: input.source,
       externalId: input.externalId,
-      amount: input.amount,
+      amount,
       tds,
       fee,
       currency: input.currency,
@@ -848,10 +865,159 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       notes: input.notes ?? null,
       paidAt: input.paidAt ?? null,
       reversesId,
+      requestedAmount: input.amount,
+      duplicateAmount: plan?.duplicate ?? 0,
+      duplicateOf: plan?.duplicateOf ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
       eventId,
       createdAt: now,
     };
+    line.seq = this.sql
+      .exec<{ seq: number }>(
+        `INSERT INTO lines (id, kind, source, external_id, amount, tds, fee, currency, method, reference, notes,
+           paid_at, reverses_id, reverses_source, reverses_external_id, requested_amount, duplicate_amount,
+           duplicate_of, idempotency_key, event_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+        id,
+        input.kind,
+        input.source,
+        input.externalId,
+        amount,
+        tds,
+        fee,
+        input.currency,
+        line.method,
+        line.reference,
+        line.notes,
+        line.paidAt,
+        reversesId,
+        unlinked?.source ?? null,
+        unlinked?.externalId ?? null,
+        amount === input.amount ? null : input.amount,
+        line.duplicateAmount,
+        line.duplicateOf,
+        line.idempotencyKey,
+        eventId,
+        now,
+      )
+      .one().seq;
+    this.writeTotals(t, now);
+    if (plan) this.recordAllocations(line, plan, report);
+    if (input.kind === "payment") this.linkWaitingReversals(line, report);
+    this.onLedgerChanged();
     return { outcome: "applied", line };
+  }
+
+  /** What a payment still has standing, as seen by a reversal from `source`. */
+  private standing(p: Line, source: string): PaymentStanding {
+    const r = this.reversedOf(p.id, source);
+    return { paymentId: p.id, amount: p.amount, tds: p.tds, ...r };
+  }
+
+  private reversedOf(paymentId: string, source = "") {
+    const r = this.sql
+      .exec<{ reversed: number; others: number; matched: number; last_other: string | null }>(
+        `SELECT COALESCE(SUM(a.applied), 0) AS reversed,
+                COALESCE(SUM(CASE WHEN l.source <> ? THEN a.applied ELSE 0 END), 0) AS others,
+                COALESCE(SUM(CASE WHEN l.source = ? THEN a.duplicate ELSE 0 END), 0) AS matched,
+                (SELECT l2.id FROM reversal_allocations a2 JOIN lines l2 ON l2.id = a2.reversal_id
+                  WHERE a2.payment_id = ? AND l2.source <> ? AND a2.applied > 0
+                  ORDER BY l2.seq DESC LIMIT 1) AS last_other
+         FROM reversal_allocations a JOIN lines l ON l.id = a.reversal_id WHERE a.payment_id = ?`,
+        source,
+        source,
+        paymentId,
+        source,
+        paymentId,
+      )
+      .one();
+    return {
+      reversed: r.reversed,
+      reversedByOthers: r.others,
+      matchedByThisSource: r.matched,
+      lastOtherReversal: r.last_other,
+    };
+  }
+
+  /** Keeps how a reversal was allocated, and says what of it was not taken back. */
+  private recordAllocations(line: Line, plan: ReversalPlan, note: Note): void {
+    for (const a of plan.allocations) {
+      this.sql.exec(
+        "INSERT INTO reversal_allocations (reversal_id, payment_id, applied, tds, duplicate) VALUES (?, ?, ?, ?, ?)",
+        line.id,
+        a.paymentId,
+        a.applied,
+        a.tds,
+        a.duplicate,
+      );
+    }
+    if (plan.over > 0) {
+      note(
+        "over_reversed",
+        `Reversal ${line.externalId} asks for ${line.requestedAmount}; its payment had ${plan.applied} left to take back` +
+          (plan.duplicate > 0 ? ` and ${plan.duplicate} was already taken back by another source` : "") +
+          `: ${plan.over} is not credited back`,
+        line.externalId,
+      );
+    }
+  }
+
+  /**
+   * Reversals that named this payment before it arrived take back from it now, in the order they came,
+   * under the same cap as any other reversal.
+   */
+  private linkWaitingReversals(payment: Line, note: Note): void {
+    const waiting = this.sql
+      .exec<LineRow>(
+        "SELECT * FROM lines WHERE reverses_source = ? AND reverses_external_id = ? ORDER BY seq",
+        payment.source,
+        payment.externalId,
+      )
+      .toArray()
+      .map(toLine);
+    for (const r of waiting) {
+      const plan = planReversal(r.requestedAmount, [this.standing(payment, r.source)]);
+      this.sql.exec(
+        `UPDATE lines SET reverses_id = ?, reverses_source = NULL, reverses_external_id = NULL, amount = ?, tds = ?,
+           requested_amount = ?, duplicate_amount = ?, duplicate_of = ? WHERE id = ?`,
+        payment.id,
+        plan.applied,
+        plan.tds,
+        plan.applied === r.requestedAmount ? null : r.requestedAmount,
+        plan.duplicate,
+        plan.duplicateOf,
+        r.id,
+      );
+      const t = totalsOf(this.row()!);
+      this.writeTotals(
+        { ...t, reversed: t.reversed + plan.applied, tdsReversed: t.tdsReversed + plan.tds },
+        new Date().toISOString(),
+      );
+      this.recordAllocations({ ...r, amount: plan.applied }, plan, note);
+    }
+  }
+
+  private writeTotals(t: Totals, now: string): void {
+    this.sql.exec(
+      `UPDATE invoice SET paid = ?, tds = ?, reversed = ?, tds_reversed = ?, written_off = ?, adjusted = ?, fees = ?,
+         payments_count = ?, lines_count = ?, updated_at = ? WHERE singleton = 1`,
+      t.paid,
+      t.tds,
+      t.reversed,
+      t.tdsReversed,
+      t.writtenOff,
+      t.adjusted,
+      t.fees,
+      t.paymentsCount,
+      t.linesCount,
+      now,
+    );
+  }
+
+  /** Anomalies of the merchant's own commands: kept like a provider's, without an event. */
+  private anomalyNote(source: string, eventId: string | null): Note {
+    return (kind, message, externalId = null) =>
+      this.recordAnomaly(kind, source, externalId, eventId, message);
   }
 
   private recordAnomaly(
@@ -878,6 +1044,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     this.changed = true;
   }
 }
+
+type Note = (kind: string, message: string, externalId?: string | null) => void;
 
 function fail(
   status: 404 | 409 | 422,

@@ -139,6 +139,51 @@ export const MIGRATIONS: Migration[] = [
         WHERE reverses_source IS NOT NULL;
     `,
   },
+  {
+    id: 4,
+    name: "reversal caps and scoped idempotency",
+    // A reversal takes back at most what its payment credited, whatever its source and order: each
+    // reversal's allocation to a payment (cash first, then TDS) and the part recognised as the same money
+    // as another source's reversal are kept per payment. requested_amount is what the source asked for;
+    // amount stays what the line actually credits back, so the running sums still add up from the lines.
+    // Idempotency keys move into a namespace per request family (api, refrens, chargebee), so that no key
+    // a client chooses can reach a stored result or a line of another family; refusals are no longer kept.
+    sql: `
+      ALTER TABLE lines ADD COLUMN requested_amount INTEGER;
+      ALTER TABLE lines ADD COLUMN duplicate_amount INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE lines ADD COLUMN duplicate_of TEXT;
+      ALTER TABLE lines ADD COLUMN idempotency_key TEXT;
+      ALTER TABLE invoice ADD COLUMN tds_reversed INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE reversal_allocations (
+        reversal_id TEXT NOT NULL,
+        payment_id TEXT NOT NULL,
+        applied INTEGER NOT NULL,
+        tds INTEGER NOT NULL DEFAULT 0,
+        duplicate INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (reversal_id, payment_id)
+      );
+      CREATE INDEX reversal_allocations_payment ON reversal_allocations (payment_id);
+      INSERT INTO reversal_allocations (reversal_id, payment_id, applied)
+        SELECT id, reverses_id, amount FROM lines WHERE kind = 'reversal' AND reverses_id IS NOT NULL;
+      CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      );
+      INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, result, created_at)
+        SELECT
+          CASE json_extract(result, '$.value.line.source')
+            WHEN 'refrens' THEN 'refrens' WHEN 'chargebee' THEN 'chargebee' ELSE 'api' END,
+          CASE json_extract(result, '$.value.line.source')
+            WHEN 'refrens' THEN substr(key, 9) WHEN 'chargebee' THEN substr(key, 11) ELSE key END,
+          request_hash, result, created_at
+        FROM idempotency WHERE json_extract(result, '$.ok') = 1;
+      DROP TABLE idempotency;
+    `,
+  },
 ];
 
 export function migrate(sql: SqlStorage, migrations: Migration[] = MIGRATIONS): void {
@@ -161,4 +206,11 @@ export function migrate(sql: SqlStorage, migrations: Migration[] = MIGRATIONS): 
       new Date().toISOString(),
     );
   }
+}
+
+/** Whether any migration ever ran: a read of an object that was never written must find no tables. */
+export function hasSchema(sql: SqlStorage): boolean {
+  return (
+    sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").toArray().length > 0
+  );
 }

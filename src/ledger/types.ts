@@ -44,6 +44,8 @@ export interface LineInput {
   reference?: string | null;
   notes?: string | null;
   paidAt?: string | null;
+  /** The client's Idempotency-Key (or dialect key) of the request that recorded it: shown, never an id. */
+  idempotencyKey?: string | null;
   /** For reversals: the line reversed, by our id or by the source's id. */
   reverses?: { lineId: string } | { source: string; externalId: string };
 }
@@ -63,6 +65,15 @@ export interface Line {
   notes: string | null;
   paidAt: string | null;
   reversesId: string | null;
+  /**
+   * Reversals: what the source asked to take back. `amount` is what the line actually took back: never
+   * more than its payments still had standing, and 0 while the payment it names has not arrived.
+   */
+  requestedAmount: number;
+  /** Reversals: the part recognised as money another source's reversal (`duplicateOf`) already took back. */
+  duplicateAmount: number;
+  duplicateOf: string | null;
+  idempotencyKey: string | null;
   eventId: string | null;
   createdAt: string;
 }
@@ -71,7 +82,8 @@ export interface Line {
 export interface Totals {
   paid: number; // payment amounts
   tds: number; // payment TDS
-  reversed: number;
+  reversed: number; // credit taken back by reversals, TDS included
+  tdsReversed: number; // the part of `reversed` that was tax withheld
   writtenOff: number;
   adjusted: number; // signed
   fees: number;

@@ -79,7 +79,10 @@ describe("concurrent payments on one invoice", () => {
     for (const [key, group] of byKey(sent)) {
       expect(group.length).toBe(Number(key.slice(4)) % 2 === 0 ? 2 : 1);
       for (const s of group) expect(s.reply.body, key).toEqual(group[0]!.reply.body);
-      expect(group[0]!.reply.body.payment).toMatchObject({ external_id: key, amount: group[0]!.amount });
+      expect(group[0]!.reply.body.payment).toMatchObject({
+        idempotency_key: key,
+        amount: group[0]!.amount,
+      });
     }
     const paymentIds = new Set(sent.map((s) => s.reply.body.payment.id as string));
     expect(paymentIds.size).toBe(220);
@@ -96,9 +99,11 @@ describe("concurrent payments on one invoice", () => {
     expect(lines).toHaveLength(220);
     expect(new Set(lines.map((l) => l.id))).toEqual(paymentIds);
     expect(lines.reduce((n, l) => n + l.amount, 0)).toBe(sum);
-    const externalIds = lines.map((l) => l.external_id);
-    expect(new Set(externalIds).size).toBe(220);
-    expect(externalIds).toEqual(expect.arrayContaining(keyed.map((k) => k.key)));
+    expect(new Set(lines.map((l) => l.external_id)).size).toBe(220);
+    // The client's key is shown on its payment, never used as the line's id.
+    const keys = lines.map((l) => l.idempotency_key);
+    expect(keys).toEqual(expect.arrayContaining(keyed.map((k) => k.key)));
+    expect(keys.filter((k) => k === null)).toHaveLength(20);
   });
 
   it("one key, two different bodies at once: exactly one is recorded, the other is 409", async () => {
@@ -200,6 +205,6 @@ describe("concurrent payments on one invoice", () => {
       }
     }
     const lines = await allLines(m.key, id, 64);
-    expect(lines.map((l) => l.external_id).sort()).toEqual(accepted.map((s) => s.key).sort());
+    expect(lines.map((l) => l.idempotency_key).sort()).toEqual(accepted.map((s) => s.key).sort());
   });
 });

@@ -71,7 +71,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
       expect.objectContaining({
         id: res.body._id,
         source: "refrens",
-        external_id: "refrens:chq-000123",
+        idempotency_key: "chq-000123",
         amount: 30050,
         tds: 1000,
         transaction_charge: 250,

@@ -33,6 +33,8 @@ type Op =
   | { t: "ingest"; lines: LineSpec[] }
   | { t: "replay"; pick: number; change: "same" | "amount" | "tds" | "currency" | "kind" | "fee" }
   | { t: "redeliver"; pick: number; alter: boolean }
+  /** The payment's own provider reports its refund: often money the merchant already reversed through the API. */
+  | { t: "refund"; pick: number; part: "all" | "half" | "more" }
   | {
       t: "pay";
       amount?: number;
@@ -72,9 +74,26 @@ const positiveSpec = (kind: "write_off" | "reversal") =>
       amount: fc.integer({ min: 1, max: 3000 }),
       fee,
       currency: mostlyInr,
-      target: fc.record({ source, ext: fc.constantFrom("e0", "e1", "e2", "e3", "e4", "e5", "never-seen") }),
+      // Mostly a named payment, seen or not yet; sometimes none (a refund that names only its source).
+      target: fc.oneof(
+        {
+          arbitrary: fc.record({
+            source,
+            ext: fc.constantFrom("e0", "e1", "e2", "e3", "e4", "e5", "never-seen"),
+          }),
+          weight: 4,
+        },
+        { arbitrary: fc.constant(undefined), weight: 1 },
+      ),
     })
-    .map((p): LineSpec => ({ ...p, kind, tds: 0, ...(kind === "write_off" ? { target: undefined } : {}) }));
+    .map(
+      (p): LineSpec => ({
+        ...p,
+        kind,
+        tds: 0,
+        ...(kind === "write_off" || !p.target ? { target: undefined } : {}),
+      }),
+    );
 
 const adjustmentSpec = fc
   .record({
@@ -110,6 +129,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 6,
   },
   { arbitrary: fc.record({ t: fc.constant("redeliver"), pick: fc.nat(), alter: fc.boolean() }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      t: fc.constant("refund"),
+      pick: fc.nat(),
+      part: fc.constantFrom("all", "half", "more"),
+    }),
+    weight: 6,
+  },
   {
     arbitrary: fc.record(
       {
@@ -157,14 +184,23 @@ interface ModelLine {
   kind: LineKind;
   source: string;
   ext: string;
+  /** For a reversal: what it took back (0 while its payment has not arrived). */
   amount: number;
+  /** For a reversal: the part of `amount` that was the payment's TDS. */
   tds: number;
   fee: number;
   currency: string;
   reversesKey: string | null;
   /** A reversal's target not yet seen, by its key. */
   awaits?: string | null;
+  /** For a reversal: what its source asked for. */
+  requested: number;
+  /** For a reversal: per payment key, what it took back (cash and TDS) and what it matched as the same money. */
+  alloc?: Map<string, { applied: number; tds: number; duplicate: number }>;
 }
+
+/** What happened to a reversal's request, for the branch counts. */
+type ReversalFate = "pending" | "full" | "matched" | "over";
 
 /** `replay`: the answer stored under an Idempotency-Key, returned again. */
 type Expected =
@@ -191,6 +227,7 @@ class Model {
       paid: 0,
       tds: 0,
       reversed: 0,
+      tdsReversed: 0,
       writtenOff: 0,
       adjusted: 0,
       fees: 0,
@@ -204,8 +241,10 @@ class Model {
         t.paid += l.amount;
         t.tds += l.tds;
         t.paymentsCount++;
-      } else if (l.kind === "reversal") t.reversed += l.amount;
-      else if (l.kind === "write_off") t.writtenOff += l.amount;
+      } else if (l.kind === "reversal") {
+        t.reversed += l.amount;
+        t.tdsReversed += l.tds;
+      } else if (l.kind === "write_off") t.writtenOff += l.amount;
       else t.adjusted += l.amount;
     }
     return t;
@@ -235,33 +274,108 @@ class Model {
     const key = keyOf(s.source, s.ext);
     const existing = this.lines.get(key);
     if (existing) {
+      // A reversal is the same money when it asks for the same; its tds is ours, not the source's.
       const same =
         existing.kind === s.kind &&
         existing.currency === s.currency &&
-        existing.amount === s.amount &&
-        existing.tds === s.tds;
+        existing.requested === s.amount &&
+        (s.kind === "reversal" || existing.tds === s.tds);
       return same ? "duplicate" : "conflict";
     }
+    if (s.kind !== "reversal") {
+      this.add(key, { ...s, reversesKey: null, requested: s.amount });
+      return "applied";
+    }
     const target = s.target ? keyOf(s.target.source, s.target.ext) : null;
-    this.add(key, {
+    const line: ModelLine = {
       ...s,
+      amount: 0,
+      tds: 0,
+      requested: s.amount,
       reversesKey: target && this.lines.has(target) ? target : null,
       awaits: target && !this.lines.has(target) ? target : null,
-    });
+    };
+    if (!line.awaits) {
+      // Named payment, or else the source's own payments, newest first.
+      const payments = target
+        ? this.lines.get(target)?.kind === "payment"
+          ? [target]
+          : []
+        : [...this.order].reverse().filter((k) => {
+            const l = this.lines.get(k)!;
+            return l.kind === "payment" && l.source === s.source;
+          });
+      this.fates.push(this.allocate(line, payments));
+    } else this.fates.push("pending");
+    this.add(key, line);
     return "applied";
   }
 
-  add(key: string, l: ModelLine) {
-    // A reversal that named this line before it existed is linked to it now.
-    for (const other of this.lines.values()) {
-      if (other.awaits === key) {
-        other.reversesKey = key;
-        other.awaits = null;
-      }
+  /** Fates of the reversals allocated by the last call, for the branch counts. */
+  fates: ReversalFate[] = [];
+
+  /** Per payment: what reversals took back from it, and what `source`'s reversals matched as the same money. */
+  standing(paymentKey: string, source: string) {
+    let reversed = 0;
+    let byOthers = 0;
+    let matched = 0;
+    for (const l of this.lines.values()) {
+      const a = l.alloc?.get(paymentKey);
+      if (!a) continue;
+      reversed += a.applied;
+      if (l.source !== source) byOthers += a.applied;
+      else matched += a.duplicate;
     }
+    return { reversed, byOthers, matched };
+  }
+
+  /**
+   * The rule, from the spec: a payment never gives back more than it credited (cash first, then TDS);
+   * what other sources already took back from it is the same money, once; the rest is not credited back.
+   */
+  allocate(r: ModelLine, payments: string[]): ReversalFate {
+    r.alloc = new Map();
+    let left = r.requested;
+    for (const k of payments) {
+      const p = this.lines.get(k)!;
+      const { reversed } = this.standing(k, r.source);
+      const take = Math.min(left, Math.max(p.amount + p.tds - reversed, 0));
+      const tds = take - Math.min(take, Math.max(p.amount - reversed, 0));
+      left -= take;
+      r.alloc.set(k, { applied: take, tds, duplicate: 0 });
+    }
+    let matched = 0;
+    for (const k of payments) {
+      if (left === 0) break;
+      const { byOthers, matched: before } = this.standing(k, r.source);
+      const d = Math.min(left, Math.max(byOthers - before, 0));
+      r.alloc.get(k)!.duplicate = d;
+      matched += d;
+      left -= d;
+    }
+    r.amount = [...r.alloc.values()].reduce((n, a) => n + a.applied, 0);
+    r.tds = [...r.alloc.values()].reduce((n, a) => n + a.tds, 0);
+    if (left > 0) return "over";
+    return matched > 0 ? "matched" : "full";
+  }
+
+  add(key: string, l: ModelLine) {
     this.lines.set(key, l);
     this.order.push(key);
+    if (l.kind !== "payment") return;
+    // Reversals that named this payment before it existed take back from it now, in the order they came.
+    for (const k of this.order) {
+      const other = this.lines.get(k)!;
+      if (other.awaits !== key) continue;
+      other.reversesKey = key;
+      other.awaits = null;
+      this.fates.push(`${this.allocate(other, [key])}` as ReversalFate);
+      this.linked++;
+    }
   }
+
+  /** Waiting reversals linked to a payment on its arrival. */
+  linked = 0;
 
   pay(p: Extract<Op, { t: "pay" }>, hash: string): Expected {
     if (p.key) {
@@ -273,7 +387,8 @@ class Model {
       }
     }
     const result = this.payOnce(p);
-    if (p.key) this.idem.set(p.key, { hash, result });
+    // A refusal changed nothing and is not kept: the same key may be used again.
+    if (p.key && result.ok) this.idem.set(p.key, { hash, result });
     return result;
   }
 
@@ -289,8 +404,8 @@ class Model {
     if (amount + p.tds > b.amountDue && !p.allowOverpayment) {
       return { ok: false, status: 422, code: "amount_exceeds_due" };
     }
-    // Without a key the ledger picks a random external id; `rekey` learns it from the answer.
-    const ext = p.key ?? `nokey-${this.order.length}`;
+    // The ledger always picks its own external id (a key is never a line id); `rekey` learns it.
+    const ext = `ours-${this.order.length}`;
     const key = keyOf("api", ext);
     this.add(key, {
       kind: "payment",
@@ -301,29 +416,33 @@ class Model {
       fee: p.fee,
       currency: this.currency,
       reversesKey: null,
+      requested: amount,
     });
     return { ok: true, status: 201, lineKey: key };
   }
 
-  reverse(targetKey: string | null, lineId: string): Expected {
+  /** The API reverses what is left of the payment, whoever took back the rest. */
+  reverse(targetKey: string | null, lineId: string): Expected & { partial?: boolean } {
     const target = targetKey ? this.lines.get(targetKey) : undefined;
-    if (target?.kind !== "payment") return { ok: false, status: 404, code: "not_found" };
-    for (const l of this.lines.values()) {
-      if (l.reversesKey === targetKey) return { ok: false, status: 409, code: "already_reversed" };
-    }
+    if (!targetKey || target?.kind !== "payment") return { ok: false, status: 404, code: "not_found" };
+    const left = target.amount + target.tds - this.standing(targetKey, "api").reversed;
+    if (left <= 0) return { ok: false, status: 409, code: "already_reversed" };
     const ext = `reversal:${lineId}`;
     const key = keyOf("api", ext);
-    this.add(key, {
+    const line: ModelLine = {
       kind: "reversal",
       source: "api",
       ext,
-      amount: target.amount + target.tds,
+      amount: 0,
       fee: 0,
       tds: 0,
       currency: target.currency,
       reversesKey: targetKey,
-    });
-    return { ok: true, status: 201, lineKey: key };
+      requested: left,
+    };
+    this.allocate(line, [targetKey]);
+    this.add(key, line);
+    return { ok: true, status: 201, lineKey: key, partial: left < target.amount + target.tds };
   }
 
   rekey(from: string, to: string) {
@@ -331,6 +450,8 @@ class Model {
     this.lines.delete(from);
     this.lines.set(to, l);
     this.order[this.order.indexOf(from)] = to;
+    for (const { result } of this.idem.values())
+      if (result.ok && result.lineKey === from) result.lineKey = to;
   }
 
   retotal(total: number, currency: string): Expected {
@@ -440,6 +561,7 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
   const delivered: Array<{ source: string; id: string; lines: LineSpec[] }> = [];
   const payLineIds = new Map<string, string>(); // idempotency key -> our line id, to check replays
   const payOps: Array<Extract<Op, { t: "pay" }>> = [];
+  const refusedKeys = new Set<string>(); // keys whose request was refused, to see one reused
   let eventSeq = 0;
 
   for (const [i, o] of ops.entries()) {
@@ -456,13 +578,46 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
         }
         const src = lines[0]!.source;
         const id = `evt-${eventSeq++}`;
+        model.fates = [];
+        const linkedBefore = model.linked;
         const expected = lines.map((l) => model.ingestLine(l));
         for (const [j, e] of expected.entries()) saw(`${o.t} ${lines[j]!.kind} ${e}`);
+        for (const f of model.fates) saw(`reversal ${f}`);
+        if (model.linked > linkedBefore) saw("waiting reversal linked");
         const res = await stub.ingest(ref, event(src, id, lines));
         sent.push(...lines);
         delivered.push({ source: src, id, lines });
         expect(res.outcome, where).toBe("applied");
         expect(res.lines, where).toEqual(expected);
+        expectState(res.invoice, model, where);
+        break;
+      }
+      case "refund": {
+        const payments = model.order.filter((k) => {
+          const l = model.lines.get(k)!;
+          return l.kind === "payment" && l.source !== "api";
+        });
+        const k = payments[o.pick % Math.max(payments.length, 1)];
+        if (!k) continue;
+        const p = model.lines.get(k)!;
+        const credit = p.amount + p.tds;
+        const amount = o.part === "all" ? credit : o.part === "half" ? Math.max(credit >> 1, 1) : credit + 1;
+        const line: LineSpec = {
+          kind: "reversal",
+          source: p.source as Source,
+          ext: `rf${eventSeq}`,
+          amount,
+          tds: 0,
+          fee: 0,
+          currency: p.currency as Currency,
+          target: { source: p.source as Source, ext: p.ext },
+        };
+        model.fates = [];
+        const expected = model.ingestLine(line);
+        for (const f of model.fates) saw(`reversal ${f}`);
+        const res = await stub.ingest(ref, event(line.source, `evt-${eventSeq++}`, [line]));
+        sent.push(line);
+        expect(res.lines, where).toEqual([expected]);
         expectState(res.invoice, model, where);
         break;
       }
@@ -493,9 +648,16 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
           ...(p.currency ? { currency: p.currency } : {}),
         };
         const hash = JSON.stringify(cmd);
+        const refusedBefore = p.key !== undefined && refusedKeys.has(p.key);
         const expected = model.pay(p, hash);
+        if (p.key && !expected.ok) refusedKeys.add(p.key);
+        if (refusedBefore && expected.ok && !expected.replay)
+          saw("pay idempotency key reused after a refusal");
         saw(`pay ${expected.ok ? (expected.replay ? "replayed" : "recorded") : expected.code}`);
-        const res = await stub.recordPayment(cmd, p.key ? { key: p.key, requestHash: hash } : undefined);
+        const res = await stub.recordPayment(
+          cmd,
+          p.key ? { scope: "api", key: p.key, requestHash: hash } : undefined,
+        );
         if (expected.ok) {
           expect(res, where).toMatchObject({ ok: true, status: 201 });
           if (!res.ok) break;
@@ -507,12 +669,12 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
             amount: ml.amount,
             tds: ml.tds,
           });
-          if (p.key) {
-            expect(line.externalId).toBe(p.key);
-            if (expected.replay) {
-              expect(line.id, `${where}: a replay returns the first payment`).toBe(payLineIds.get(p.key));
-            } else payLineIds.set(p.key, line.id);
+          // The line's external id is always the ledger's own, never the client's key.
+          if (p.key) expect(line.externalId, where).not.toBe(p.key);
+          if (p.key && expected.replay) {
+            expect(line.id, `${where}: a replay returns the first payment`).toBe(payLineIds.get(p.key));
           } else {
+            if (p.key) payLineIds.set(p.key, line.id);
             model.rekey(expected.lineKey!, keyOf("api", line.externalId));
           }
           // A replayed response carries the balance as it was then; a fresh one must match the model now.
@@ -536,7 +698,9 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
           }
         }
         const expected = model.reverse(targetKey, lineId);
-        saw(`reverse ${expected.ok ? "recorded" : expected.code}`);
+        saw(
+          `reverse ${expected.ok ? (expected.partial ? "recorded what was left" : "recorded") : expected.code}`,
+        );
         const res = await stub.reversePayment(lineId, { source: "api", reason: "bounced" });
         if (expected.ok) {
           expect(res, where).toMatchObject({ ok: true, status: 201 });
@@ -582,9 +746,17 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
   expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   for (const l of lines) {
     const m = model.lines.get(keyOf(l.source, l.externalId))!;
-    expect({ kind: l.kind, amount: l.amount, tds: l.tds, fee: l.fee, currency: l.currency }).toEqual({
+    expect({
+      kind: l.kind,
+      amount: l.amount,
+      requested: l.requestedAmount,
+      tds: l.tds,
+      fee: l.fee,
+      currency: l.currency,
+    }).toEqual({
       kind: m.kind,
       amount: m.amount,
+      requested: m.requested,
       tds: m.tds,
       fee: m.fee,
       currency: m.currency,
@@ -597,6 +769,8 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
   const audit = await stub.audit();
   expect(audit!.stored).toEqual(audit!.recomputed);
   expect(audit!.stored).toEqual(model.totals());
+  // The rule itself, checked on the stored allocations: no payment gives back more than it credited.
+  expect(audit!.overReversedPayments).toBe(0);
   // Ledger changes may schedule a reminder alarm; alarms outlive the test's storage, so drop it here.
   await runInDurableObject(stub, (_ledger, state) => state.storage.deleteAlarm());
 }
@@ -631,6 +805,13 @@ describe("ledger against a reference model", () => {
       "reverse recorded",
       "reverse not_found",
       "reverse already_reversed",
+      "reverse recorded what was left",
+      "reversal full",
+      "reversal matched",
+      "reversal over",
+      "reversal pending",
+      "waiting reversal linked",
+      "pay idempotency key reused after a refusal",
       "retotal applied",
       "retotal currency_locked",
       "final open",

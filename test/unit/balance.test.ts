@@ -27,6 +27,10 @@ const line = (l: Partial<Line> = {}): Line => ({
   notes: null,
   paidAt: null,
   reversesId: null,
+  requestedAmount: l.amount ?? 1000,
+  duplicateAmount: 0,
+  duplicateOf: null,
+  idempotencyKey: null,
   eventId: null,
   createdAt: "2030-01-01T00:00:00.000Z",
   ...l,
@@ -45,7 +49,8 @@ describe("addLine", () => {
   it("moves exactly the sums of its kind, and counts every line and fee", () => {
     let t = EMPTY_TOTALS;
     t = addLine(t, { kind: "payment", amount: 900, tds: 100, fee: 20 });
-    t = addLine(t, { kind: "reversal", amount: 300, tds: 0, fee: 0 });
+    // 300 taken back, 40 of it out of the payment's TDS.
+    t = addLine(t, { kind: "reversal", amount: 300, tds: 40, fee: 0 });
     t = addLine(t, { kind: "write_off", amount: 50, tds: 0, fee: 0 });
     t = addLine(t, { kind: "adjustment", amount: -25, tds: 0, fee: 5 });
     t = addLine(t, { kind: "adjustment", amount: 10, tds: 0, fee: 0 });
@@ -53,6 +58,7 @@ describe("addLine", () => {
       paid: 900,
       tds: 100,
       reversed: 300,
+      tdsReversed: 40,
       writtenOff: 50,
       adjusted: -15,
       fees: 25,

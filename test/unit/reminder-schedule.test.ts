@@ -167,6 +167,7 @@ describe("reminder payload", () => {
       paid: 2000,
       tds: 0,
       reversed: 0,
+      tdsReversed: 0,
       writtenOff: 0,
       adjusted: 0,
       fees: 0,

@@ -9,8 +9,13 @@ export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = 
   const { invoiceId } = c.req.valid("param");
   const body = c.req.valid("json");
   const merchantId = c.get("merchantId")!;
-  const idem = await idempotency(c.req.valid("header")["idempotency-key"], `payment ${invoiceId}`, body);
-  const { value } = unwrap(
+  const idem = await idempotency(
+    "api",
+    c.req.valid("header")["idempotency-key"],
+    `payment ${invoiceId}`,
+    body,
+  );
+  const { value, replayed } = unwrap(
     await ledgerFor(c.env, merchantId, invoiceId).recordPayment(
       {
         source: "api",
@@ -27,7 +32,9 @@ export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = 
       idem,
     ),
   );
-  c.set("outcome", "applied");
+  c.set("outcome", replayed ? "replayed" : "applied");
+  // As Stripe does: the answer is the stored one, and says so.
+  if (replayed) c.header("Idempotent-Replayed", "true");
   return c.json({ payment: lineView(value.line), invoice: invoiceView(value.invoice) }, 201);
 };
 
@@ -43,17 +50,19 @@ export const reversePayment: RouteHandler<typeof routes.reversePayment, AppEnv> 
   const { invoiceId, paymentId } = c.req.valid("param");
   const body = (c.req.header("content-type") ? c.req.valid("json") : undefined) ?? { reason: null };
   const idem = await idempotency(
+    "api",
     c.req.valid("header")["idempotency-key"],
     `reverse ${invoiceId} ${paymentId}`,
     body,
   );
-  const { value } = unwrap(
+  const { value, replayed } = unwrap(
     await ledgerFor(c.env, c.get("merchantId")!, invoiceId).reversePayment(
       paymentId,
       { source: "api", reason: body.reason },
       idem,
     ),
   );
-  c.set("outcome", "reversed");
+  c.set("outcome", replayed ? "replayed" : "reversed");
+  if (replayed) c.header("Idempotent-Replayed", "true");
   return c.json({ reversal: lineView(value.line), invoice: invoiceView(value.invoice) }, 201);
 };

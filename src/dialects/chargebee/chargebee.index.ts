@@ -126,11 +126,7 @@ router.post("/api/v2/invoices/:invoiceId/record_payment", async (c) => {
     throw err;
   }
 
-  const idem = await idempotency(
-    idemHeader && `chargebee:${idemHeader}`,
-    `chargebee record_payment ${invoiceId}`,
-    input,
-  );
+  const idem = await idempotency("chargebee", idemHeader, `chargebee record_payment ${invoiceId}`, input);
   const notes = [
     input.comment,
     input.referenceNumber && input.idAtGateway ? `id_at_gateway: ${input.idAtGateway}` : null,

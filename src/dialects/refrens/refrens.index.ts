@@ -105,9 +105,7 @@ router.post(PATH, async (c) => {
   if (!currency) throw new RefrensError(409, "The invoice has no currency yet", "invoice_not_payable");
 
   // refId names one payment: a replay finds the stored result; the same refId with another body is refused.
-  const idem = p.refId
-    ? await idempotency(`${SOURCE}:${p.refId}`, `refrens payment ${invoiceId}`, p)
-    : undefined;
+  const idem = p.refId ? await idempotency("refrens", p.refId, `refrens payment ${invoiceId}`, p) : undefined;
   const result = await ledger.recordPayment(
     {
       source: SOURCE,
