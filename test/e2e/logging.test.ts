@@ -5,6 +5,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, type MockInstance, vi } from "vitest";
 import { app } from "../../src/app";
+import { toBase64, utf8 } from "../../src/lib/crypto";
 import { ADMIN, createInvoice, createMerchant, it, track, uid } from "../helpers";
 
 const METHODS = ["log", "info", "warn", "error", "debug"] as const;
@@ -213,6 +214,47 @@ describe("request log", () => {
     const text = all.join("\n");
     expect(text).toContain(id); // the merchant is logged...
     for (const s of [key, key.slice(4), ADMIN, secret, token]) expect(text).not.toContain(s); // ...its secrets are not
+  });
+
+  it("logs why a signed delivery was refused: a HighLevel event for another location", async () => {
+    const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
+    const spki = toBase64((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki}\n-----END PUBLIC KEY-----`;
+    const m = await createMerchant({
+      providers: { highlevel: { location_ids: ["locMine01"], ed25519_public_keys: [pem] } },
+    });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ altType: "location", altId: "locTheirs01" }, "unverified:location_not_allowed"],
+      [
+        { locationId: "locMine01", altType: "location", altId: "locTheirs01" },
+        "unverified:location_not_allowed",
+      ],
+      [{}, "unverified:location_missing"],
+    ];
+    for (const [location, outcome] of cases) {
+      const body = JSON.stringify({ _id: uid("inv"), status: "paid", amountPaid: 1, ...location });
+      const signature = toBase64(await crypto.subtle.sign("Ed25519", pair.privateKey, utf8(body)));
+      const res = await request(`/webhooks/highlevel/${m.id}`, {
+        method: "POST",
+        raw: body,
+        headers: { "content-type": "application/json", "x-ghl-signature": signature },
+      });
+      expect(res.status, outcome).toBe(401);
+      expect(res.lines, outcome).toEqual([
+        {
+          ...logShape,
+          level: "warn",
+          route: "/webhooks/:provider/:merchantId",
+          merchant: m.id,
+          outcome,
+          request_id: null,
+        },
+      ]);
+      expect(res.out.join("\n")).not.toContain("locTheirs01");
+    }
   });
 
   it("writes nothing when LOG_LEVEL is silent", async () => {
