@@ -11,7 +11,14 @@ import {
   type KeyAlgorithm,
   spkiAlgorithm,
 } from "./highlevel-keys";
-import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
+import {
+  type Delivery,
+  jsonObjectOf,
+  MalformedPayload,
+  type Normalized,
+  type Provider,
+  type Verification,
+} from "./types";
 
 const SOURCE = "highlevel";
 
@@ -96,13 +103,8 @@ function verifySignature(delivery: Delivery, config: HighLevelConfig): Promise<V
  * A body that is not a JSON object names nothing a ledger could act on: normalize answers it 400.
  */
 function checkLocation(raw: Uint8Array<ArrayBuffer>, allowed: readonly string[]): Verification | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw));
-  } catch {
-    return null;
-  }
-  if (!isObject(body)) return null;
+  const body = jsonObjectOf(raw);
+  if (!body) return null;
   const named: unknown[] = [];
   if (body.altType === "location") named.push(body.altId);
   if (body.locationId !== undefined && body.locationId !== null) named.push(body.locationId);
