@@ -6,9 +6,11 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, type MockInstance, vi } from "vitest";
 import { app } from "../../src/app";
 import { toBase64, utf8 } from "../../src/lib/crypto";
+import rivertyFull from "../fixtures/riverty/payment-received-full.json?raw";
 import { ADMIN, createInvoice, createMerchant, it, track, uid } from "../helpers";
 
 const METHODS = ["log", "info", "warn", "error", "debug"] as const;
+const RIVERTY_PROD_IP = "20.103.56.175";
 let spies: MockInstance[] = [];
 
 beforeEach(() => {
@@ -254,6 +256,31 @@ describe("request log", () => {
         },
       ]);
       expect(res.out.join("\n")).not.toContain("locTheirs01");
+    }
+  });
+
+  it("never writes Riverty's path token, whether the delivery is applied or refused", async () => {
+    const token = `Rv7_${crypto.randomUUID()}`;
+    const wrong = `Rv7_${crypto.randomUUID()}`;
+    const m = await createMerchant({ providers: { riverty: { tokens: [token] } } });
+    track(m.id, "INVO90006768");
+    const cases: Array<[string, string, number, string]> = [
+      [token, RIVERTY_PROD_IP, 200, "applied"],
+      [token, RIVERTY_PROD_IP, 200, "duplicate"],
+      [wrong, RIVERTY_PROD_IP, 401, "unverified:token_mismatch"],
+      [token, "203.0.113.9", 401, "unverified:ip_not_allowed"],
+    ];
+    for (const [presented, ip, status, outcome] of cases) {
+      const res = await request(`/webhooks/riverty/${m.id}/${presented}`, {
+        method: "POST",
+        raw: rivertyFull,
+        headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+      });
+      expect(res.status, outcome).toBe(status);
+      expect(res.lines, outcome).toEqual([
+        expect.objectContaining({ route: "/webhooks/riverty/:merchantId/:token", merchant: m.id, outcome }),
+      ]);
+      for (const secret of [token, wrong]) expect(res.out.join("\n"), outcome).not.toContain(secret);
     }
   });
 
