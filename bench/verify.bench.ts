@@ -92,7 +92,7 @@ const CASES: Record<string, () => Promise<Case>> = {
     return {
       raw,
       headers: new Headers({ "x-ghl-signature": toBase64(signature) }),
-      config: { ed25519_public_keys: [pem(spki)] },
+      config: { location_ids: [highlevelSample.altId], ed25519_public_keys: [pem(spki)] },
     };
   },
   async riverty() {

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../lib/create-app";
-import { timingSafeEqual } from "../lib/crypto";
+import { secretsEqual } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { resolveApiKey } from "../merchants/store";
 
@@ -10,12 +10,12 @@ const bearer = (c: Context<AppEnv>): string | null => {
   return m?.[1] ?? null;
 };
 
-/** Guards /admin/* with the ADMIN_TOKEN secret, compared in constant time. */
+/** Guards /admin/* with the ADMIN_TOKEN secret, compared in constant time whatever the lengths. */
 export const adminAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const token = bearer(c);
   const expected = c.env.ADMIN_TOKEN;
   if (!expected) throw new ApiError(503, "admin_disabled", "ADMIN_TOKEN is not configured");
-  if (!token || !timingSafeEqual(token, expected)) {
+  if (!token || !(await secretsEqual(token, expected))) {
     throw new ApiError(401, "unauthorized", "A valid admin token is required");
   }
   await next();

@@ -57,14 +57,28 @@ export async function hmacSha256(
 }
 
 /**
- * Constant-time equality. Lengths are compared first (a length leaks nothing secret for fixed-size
- * MACs and hashes); equal-length inputs go to the runtime's timingSafeEqual.
+ * Constant-time equality for values of a fixed, public size (MACs, hashes). Lengths are compared first,
+ * which leaks nothing for those; for secrets whose length is itself secret, use `secretsEqual`.
  */
 export function timingSafeEqual(a: Uint8Array | string, b: Uint8Array | string): boolean {
   const x = typeof a === "string" ? utf8(a) : a;
   const y = typeof b === "string" ? utf8(b) : b;
   if (x.byteLength !== y.byteLength) return false;
   return crypto.subtle.timingSafeEqual(x, y);
+}
+
+/**
+ * Equality of two secrets of any length (tokens, passwords) that shows neither their content nor their
+ * lengths in its timing: both are hashed to SHA-256 and the fixed-size digests compared in constant time.
+ * Use it wherever a presented secret is checked against a stored one; `timingSafeEqual` alone would
+ * answer a length mismatch at once, telling an attacker how long the stored secret is.
+ */
+export async function secretsEqual(presented: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([
+    crypto.subtle.digest("SHA-256", utf8(presented)),
+    crypto.subtle.digest("SHA-256", utf8(expected)),
+  ]);
+  return crypto.subtle.timingSafeEqual(a, b);
 }
 
 /** Concatenates byte arrays (signed content such as `id.timestamp.body`). */

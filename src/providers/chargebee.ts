@@ -5,7 +5,7 @@ import type { IngestCommand } from "../ledger/commands";
 import { isInvoiceId } from "../ledger/invoice-id";
 import type { LineInput } from "../ledger/types";
 import { parseBasicAuth } from "../lib/basic-auth";
-import { sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { secretsEqual } from "../lib/crypto";
 import { MoneyError } from "../money/amount";
 import { isSupportedCurrency } from "../money/currency";
 import { chargebeeToMinor } from "./chargebee-amount";
@@ -41,20 +41,18 @@ export const ChargebeeConfigSchema = z
 export type ChargebeeConfig = z.infer<typeof ChargebeeConfigSchema>;
 
 /**
- * Every configured pair is compared in full (user name and password, no early exit), on SHA-256
- * digests so that neither which pair matched nor a credential's length shows in the timing.
+ * Every configured pair is compared in full (user name and password, no early exit), so that neither
+ * which pair matched nor a credential's length shows in the timing.
  */
 async function verify(delivery: Delivery, config: ChargebeeConfig): Promise<Verification> {
   const header = delivery.headers.get("authorization");
   if (!header) return { ok: false, reason: "missing_authorization" };
   const presented = parseBasicAuth(header);
   if (!presented) return { ok: false, reason: "malformed_authorization" };
-  const user = await sha256Hex(presented.username);
-  const pass = await sha256Hex(presented.password);
   let match = -1;
   for (const [index, pair] of (config.basic_auth ?? []).entries()) {
-    const userOk = timingSafeEqual(user, await sha256Hex(pair.username));
-    const passOk = timingSafeEqual(pass, await sha256Hex(pair.password));
+    const userOk = await secretsEqual(presented.username, pair.username);
+    const passOk = await secretsEqual(presented.password, pair.password);
     if (userOk && passOk && match === -1) match = index;
   }
   if (match < 0) return { ok: false, reason: "credentials_mismatch" };

@@ -11,7 +11,14 @@ import {
   type KeyAlgorithm,
   spkiAlgorithm,
 } from "./highlevel-keys";
-import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
+import {
+  type Delivery,
+  jsonObjectOf,
+  MalformedPayload,
+  type Normalized,
+  type Provider,
+  type Verification,
+} from "./types";
 
 const SOURCE = "highlevel";
 
@@ -21,8 +28,21 @@ const pemOf = (algorithm: KeyAlgorithm, label: string) =>
     .max(4096)
     .refine((pem) => spkiAlgorithm(pem) === algorithm, `must be a ${label} public key in SPKI PEM form`);
 
+/**
+ * HighLevel sub-account (location) ids, such as `ve9EPM428h8vShlRW1KT`. HighLevel signs every account's
+ * events with the same keys, so a valid signature proves only that HighLevel sent the body: these ids
+ * say which of its locations belong to this merchant.
+ */
+const LocationId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "must be a HighLevel location id: letters, digits, - and _");
+
 export const HighLevelConfigSchema = z
   .object({
+    /** The merchant's HighLevel locations: a delivery must name one of them or it is refused. */
+    location_ids: z.array(LocationId).min(1).max(100),
     /** Replaces HighLevel's published Ed25519 key(s); list two during a rotation. */
     ed25519_public_keys: z.array(pemOf("ed25519", "Ed25519")).min(1).max(5).optional(),
     /** Replaces HighLevel's published RSA key(s) for the legacy header. */
@@ -63,7 +83,7 @@ async function verifyWith(
  * legacy header (otherwise an attacker holding an old RSA-signed body could strip or garble the Ed25519
  * header to downgrade). Without it, the legacy RSA header is verified. Neither header: refused.
  */
-async function verify(delivery: Delivery, config: HighLevelConfig): Promise<Verification> {
+function verifySignature(delivery: Delivery, config: HighLevelConfig): Promise<Verification> {
   const ghl = delivery.headers.get(SCHEMES.ed25519.header);
   if (ghl !== null) {
     return verifyWith("ed25519", config.ed25519_public_keys ?? HIGHLEVEL_ED25519_KEYS, ghl, delivery.raw);
@@ -72,7 +92,32 @@ async function verify(delivery: Delivery, config: HighLevelConfig): Promise<Veri
   if (legacy !== null) {
     return verifyWith("rsa", config.rsa_public_keys ?? HIGHLEVEL_RSA_KEYS, legacy, delivery.raw);
   }
-  return { ok: false, reason: "missing_signature_header" };
+  return Promise.resolve({ ok: false, reason: "missing_signature_header" });
+}
+
+/**
+ * Which locations a signed body speaks for: `altId` when `altType` is "location" (invoice events, per
+ * https://marketplace.gohighlevel.com/docs/webhook/InvoicePartiallyPaid) and `locationId` (most other
+ * events, e.g. https://marketplace.gohighlevel.com/docs/webhook/ContactCreate). Every one named must be
+ * the merchant's, so a body cannot pair an allowed id with someone else's; naming none is refused too.
+ * A body that is not a JSON object names nothing a ledger could act on: normalize answers it 400.
+ */
+function checkLocation(raw: Uint8Array<ArrayBuffer>, allowed: readonly string[]): Verification | null {
+  const body = jsonObjectOf(raw);
+  if (!body) return null;
+  const named: unknown[] = [];
+  if (body.altType === "location") named.push(body.altId);
+  if (body.locationId !== undefined && body.locationId !== null) named.push(body.locationId);
+  if (named.length === 0) return { ok: false, reason: "location_missing" };
+  const ok = named.every((id) => typeof id === "string" && allowed.includes(id));
+  return ok ? null : { ok: false, reason: "location_not_allowed" };
+}
+
+async function verify(delivery: Delivery, config: HighLevelConfig): Promise<Verification> {
+  const signed = await verifySignature(delivery, config);
+  if (!signed.ok) return signed;
+  // A configuration stored before location_ids existed has none: it refuses every delivery until set.
+  return checkLocation(delivery.raw, config.location_ids ?? []) ?? signed;
 }
 
 type InvoiceEvent = "InvoicePartiallyPaid" | "InvoicePaid" | "InvoiceVoid";

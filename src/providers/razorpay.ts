@@ -7,6 +7,7 @@ import { hmacSha256, timingSafeEqual } from "../lib/crypto";
 import { isSupportedCurrency } from "../money/currency";
 import {
   type Delivery,
+  jsonObjectOf,
   MalformedPayload,
   type Normalized,
   type Provider,
@@ -20,6 +21,16 @@ export const RazorpayConfigSchema = z
   .object({
     /** Several, so a secret can be rotated without downtime: Razorpay retries old events with the old one. */
     webhook_secrets: z.array(z.string().min(8).max(256)).min(1).max(5),
+    /**
+     * The merchant's Razorpay account ids (`acc_…`, the `account_id` of every event). Optional, because
+     * the secret is the merchant's own; set it when one secret could sign for more than one account
+     * (the same secret reused across accounts or merchants), so only this account's events are taken.
+     */
+    account_ids: z
+      .array(z.string().regex(/^acc_[A-Za-z0-9]{1,64}$/, "must be a Razorpay account id (acc_...)"))
+      .min(1)
+      .max(10)
+      .optional(),
   })
   .strict();
 
@@ -45,9 +56,15 @@ async function verify(delivery: Delivery, config: RazorpayConfig): Promise<Verif
     const expected = await hmacSha256(secret, delivery.raw);
     if (timingSafeEqual(expected, presented) && matched < 0) matched = index;
   }
-  return matched < 0
-    ? { ok: false, reason: "signature_mismatch" }
-    : { ok: true, method: `${SOURCE}:hmac-sha256:secret#${matched}` };
+  if (matched < 0) return { ok: false, reason: "signature_mismatch" };
+  if (config.account_ids) {
+    const body = jsonObjectOf(delivery.raw);
+    const account = body?.account_id;
+    if (body && !(typeof account === "string" && config.account_ids.includes(account))) {
+      return { ok: false, reason: "account_not_allowed" };
+    }
+  }
+  return { ok: true, method: `${SOURCE}:hmac-sha256:secret#${matched}` };
 }
 
 // ------------------------------------------------------------------ payloads (only the parts we use)

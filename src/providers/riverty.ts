@@ -2,7 +2,7 @@
 // delivery is trusted for carrying a secret path token and (by default) coming from Riverty's addresses.
 import { z } from "zod";
 import type { LineInput } from "../ledger/types";
-import { sha256Hex, timingSafeEqual } from "../lib/crypto";
+import { secretsEqual } from "../lib/crypto";
 import { MoneyError, majorToMinor } from "../money/amount";
 import { isSupportedCurrency } from "../money/currency";
 import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
@@ -45,14 +45,13 @@ export const RivertyConfigSchema = z
 export type RivertyConfig = z.infer<typeof RivertyConfigSchema>;
 
 /**
- * Every configured token is compared, with no early exit, through SHA-256 digests so that neither
- * which token matched nor a token's length shows in the timing.
+ * Every configured token is compared, with no early exit, so that neither which token matched nor a
+ * token's length shows in the timing.
  */
 async function matchToken(presented: string, tokens: readonly string[]): Promise<number> {
-  const digest = await sha256Hex(presented);
   let match = -1;
   for (const [index, token] of tokens.entries()) {
-    if (timingSafeEqual(digest, await sha256Hex(token)) && match === -1) match = index;
+    if ((await secretsEqual(presented, token)) && match === -1) match = index;
   }
   return match;
 }

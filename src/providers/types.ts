@@ -42,6 +42,21 @@ export function parsePayload<T>(schema: z.ZodType<T>, value: unknown, label: str
 }
 
 /**
+ * A verified body as a JSON object, for the checks that bind it to the merchant before it is accepted;
+ * null when it is not one, which normalize then answers 400 without touching any ledger.
+ */
+export function jsonObjectOf(raw: Uint8Array<ArrayBuffer>): Record<string, unknown> | null {
+  try {
+    const body: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw));
+    return typeof body === "object" && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A webhook provider: one module each (src/providers/<name>.ts). `verify` runs on the raw bytes before
  * anything is parsed; `normalize` turns a verified body into ledger commands.
  */

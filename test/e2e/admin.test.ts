@@ -65,6 +65,11 @@ describe("ADMIN_TOKEN", () => {
       { authorization: `Bearer ${ADMIN}x` },
       { authorization: `Bearer ${ADMIN.slice(0, -1)}` },
       { authorization: `Bearer ${ADMIN.toUpperCase()}` },
+      // Tokens of every other length, and one of the same length, are refused alike.
+      { authorization: `Bearer ${"t".repeat(ADMIN.length)}` },
+      { authorization: `Bearer ${ADMIN.repeat(8)}` },
+      { authorization: "Bearer t" },
+      { authorization: `Bearer ${ADMIN}${ADMIN}` },
       { authorization: `Basic ${btoa(`admin:${ADMIN}`)}` },
       { authorization: `Bearer ${m.key}` }, // a merchant's API key is not an admin token
       { "x-admin-token": ADMIN },

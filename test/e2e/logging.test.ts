@@ -5,9 +5,12 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, type MockInstance, vi } from "vitest";
 import { app } from "../../src/app";
+import { toBase64, utf8 } from "../../src/lib/crypto";
+import rivertyFull from "../fixtures/riverty/payment-received-full.json?raw";
 import { ADMIN, createInvoice, createMerchant, it, track, uid } from "../helpers";
 
 const METHODS = ["log", "info", "warn", "error", "debug"] as const;
+const RIVERTY_PROD_IP = "20.103.56.175";
 let spies: MockInstance[] = [];
 
 beforeEach(() => {
@@ -213,6 +216,72 @@ describe("request log", () => {
     const text = all.join("\n");
     expect(text).toContain(id); // the merchant is logged...
     for (const s of [key, key.slice(4), ADMIN, secret, token]) expect(text).not.toContain(s); // ...its secrets are not
+  });
+
+  it("logs why a signed delivery was refused: a HighLevel event for another location", async () => {
+    const pair = (await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
+    const spki = toBase64((await crypto.subtle.exportKey("spki", pair.publicKey)) as ArrayBuffer);
+    const pem = `-----BEGIN PUBLIC KEY-----\n${spki}\n-----END PUBLIC KEY-----`;
+    const m = await createMerchant({
+      providers: { highlevel: { location_ids: ["locMine01"], ed25519_public_keys: [pem] } },
+    });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ altType: "location", altId: "locTheirs01" }, "unverified:location_not_allowed"],
+      [
+        { locationId: "locMine01", altType: "location", altId: "locTheirs01" },
+        "unverified:location_not_allowed",
+      ],
+      [{}, "unverified:location_missing"],
+    ];
+    for (const [location, outcome] of cases) {
+      const body = JSON.stringify({ _id: uid("inv"), status: "paid", amountPaid: 1, ...location });
+      const signature = toBase64(await crypto.subtle.sign("Ed25519", pair.privateKey, utf8(body)));
+      const res = await request(`/webhooks/highlevel/${m.id}`, {
+        method: "POST",
+        raw: body,
+        headers: { "content-type": "application/json", "x-ghl-signature": signature },
+      });
+      expect(res.status, outcome).toBe(401);
+      expect(res.lines, outcome).toEqual([
+        {
+          ...logShape,
+          level: "warn",
+          route: "/webhooks/:provider/:merchantId",
+          merchant: m.id,
+          outcome,
+          request_id: null,
+        },
+      ]);
+      expect(res.out.join("\n")).not.toContain("locTheirs01");
+    }
+  });
+
+  it("never writes Riverty's path token, whether the delivery is applied or refused", async () => {
+    const token = `Rv7_${crypto.randomUUID()}`;
+    const wrong = `Rv7_${crypto.randomUUID()}`;
+    const m = await createMerchant({ providers: { riverty: { tokens: [token] } } });
+    track(m.id, "INVO90006768");
+    const cases: Array<[string, string, number, string]> = [
+      [token, RIVERTY_PROD_IP, 200, "applied"],
+      [token, RIVERTY_PROD_IP, 200, "duplicate"],
+      [wrong, RIVERTY_PROD_IP, 401, "unverified:token_mismatch"],
+      [token, "203.0.113.9", 401, "unverified:ip_not_allowed"],
+    ];
+    for (const [presented, ip, status, outcome] of cases) {
+      const res = await request(`/webhooks/riverty/${m.id}/${presented}`, {
+        method: "POST",
+        raw: rivertyFull,
+        headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+      });
+      expect(res.status, outcome).toBe(status);
+      expect(res.lines, outcome).toEqual([
+        expect.objectContaining({ route: "/webhooks/riverty/:merchantId/:token", merchant: m.id, outcome }),
+      ]);
+      for (const secret of [token, wrong]) expect(res.out.join("\n"), outcome).not.toContain(secret);
+    }
   });
 
   it("writes nothing when LOG_LEVEL is silent", async () => {

@@ -97,6 +97,10 @@ describe("razorpay verify (unit)", () => {
     expect(ok({ webhook_secrets: Array.from({ length: 6 }, (_, i) => `secret-number-${i}`) })).toBe(false);
     expect(ok({ webhook_secrets: [SECRET], webhook_secret: SECRET })).toBe(false);
     expect(ok({ webhook_secrets: SECRET })).toBe(false);
+    expect(ok({ webhook_secrets: [SECRET], account_ids: ["acc_BFQ7uQEaa7j2z7"] })).toBe(true);
+    expect(ok({ webhook_secrets: [SECRET], account_ids: [] })).toBe(false);
+    expect(ok({ webhook_secrets: [SECRET], account_ids: ["BFQ7uQEaa7j2z7"] })).toBe(false);
+    expect(ok({ webhook_secrets: [SECRET], account_ids: ["acc_"] })).toBe(false);
   });
 });
 
@@ -235,6 +239,35 @@ describe("razorpay webhooks over HTTP", () => {
       expect(await snapshot(m.key, inv)).toEqual(before);
     }
     await clearAlarms(m.id, inv);
+  });
+
+  it("with account_ids, takes only the merchant's account's events, changing nothing otherwise", async () => {
+    const inv = "inv_DEW1rqhJxTyZwz";
+    const body = text(partiallyPaidSample); // account_id acc_BFQ7uQEaa7j2z7
+    const mine = await createMerchant({
+      providers: { razorpay: { webhook_secrets: [SECRET], account_ids: ["acc_BFQ7uQEaa7j2z7"] } },
+    });
+    // Another merchant that (wrongly) shares the secret but names its own account.
+    const other = await createMerchant({
+      providers: { razorpay: { webhook_secrets: [SECRET], account_ids: ["acc_OtherAccount01"] } },
+    });
+    const refused = await deliver(other.id, body);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe("signature_invalid");
+    expect((await call("GET", `/v1/invoices/${inv}`, { key: other.key })).status).toBe(404);
+
+    expect((await deliver(mine.id, body)).status).toBe(200);
+    const before = await snapshot(mine.key, inv);
+    const { account_id: _omitted, ...unnamed } = structuredClone(partiallyPaidSample);
+    for (const raw of [
+      text({ ...partiallyPaidSample, account_id: "acc_OtherAccount01" }),
+      text({ ...partiallyPaidSample, account_id: null }),
+      text(unnamed),
+    ]) {
+      expect((await deliver(mine.id, raw)).status, raw.slice(0, 80)).toBe(401);
+      expect(await snapshot(mine.key, inv)).toEqual(before);
+    }
+    await clearAlarms(mine.id, inv);
   });
 
   it("accepts the previous and the current secret during a rotation", async () => {
