@@ -12,6 +12,8 @@ export interface Bindings {
   REMINDER_RETRY_BASE_SECONDS?: string;
   /** Per-attempt timeout of the POST to the merchant, in ms. Default 10000. */
   REMINDER_TIMEOUT_MS?: string;
+  /** Seconds a handed-over reminder may go unclaimed before it is handed over again. Default 3600. */
+  REMINDER_HANDOVER_LEASE_SECONDS?: string;
   ADMIN_TOKEN: string;
   /** "silent" turns request logs off (tests). */
   LOG_LEVEL?: string;

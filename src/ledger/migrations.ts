@@ -184,6 +184,19 @@ export const MIGRATIONS: Migration[] = [
       DROP TABLE idempotency;
     `,
   },
+  {
+    id: 5,
+    name: "reminder hand-over leases",
+    // A queue message can be lost (a local runtime's in-memory queue loses messages on a crash): reminders.handover_at is when the
+    // alarm hands an open reminder to the queue (again) unless a consumer has claimed it by then;
+    // reminder_state.settle_at is the next cadence wake-up. Open reminders from before this migration
+    // are due at once, so one stranded by a lost message is handed over at the object's next wake-up.
+    sql: `
+      ALTER TABLE reminders ADD COLUMN handover_at INTEGER;
+      UPDATE reminders SET handover_at = COALESCE(lease_until, 0) WHERE status IN ('pending', 'sent');
+      ALTER TABLE reminder_state ADD COLUMN settle_at INTEGER;
+    `,
+  },
 ];
 
 export function migrate(sql: SqlStorage, migrations: Migration[] = MIGRATIONS): void {

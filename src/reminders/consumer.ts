@@ -110,10 +110,21 @@ async function deliverOne(msg: Message, env: Bindings, settings: DeliverySetting
     payload: claim.payload,
     timeoutMs: settings.timeoutMs,
   });
+  const error = result.error ?? "unknown error";
+  const exhausted = claim.attempt >= maxAttempts;
+  // The ledger learns when the retry is due, so that a reminder waiting for it is not handed over again.
   const outcome: AttemptOutcome =
     result.verdict === "delivered"
       ? { kind: "delivered" }
-      : { kind: result.verdict, error: result.error ?? "unknown error" };
+      : result.verdict === "failed"
+        ? { kind: "failed", error }
+        : {
+            kind: "retry",
+            error,
+            retryInSeconds: exhausted
+              ? 0
+              : backoffSeconds(claim.attempt, settings.retryBaseSeconds, result.retryAfterSeconds),
+          };
   const status = await ledger.finishReminderAttempt(m.reminderId, claim.attempt, outcome);
   logReminder(env, result.verdict === "delivered" ? "info" : "warn", "reminder attempt", {
     reminder: m.reminderId,
@@ -124,13 +135,11 @@ async function deliverOne(msg: Message, env: Bindings, settings: DeliverySetting
   });
 
   if (outcome.kind === "retry" && status === "sent") {
-    if (claim.attempt >= maxAttempts) {
+    if (exhausted) {
       await forwardToDeadLetters(env, m, claim.attempt, outcome.error);
       msg.ack();
     } else {
-      msg.retry({
-        delaySeconds: backoffSeconds(claim.attempt, settings.retryBaseSeconds, result.retryAfterSeconds),
-      });
+      msg.retry({ delaySeconds: outcome.retryInSeconds });
     }
     return;
   }

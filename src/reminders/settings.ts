@@ -8,6 +8,8 @@ export const REMINDERS_DLQ = "invoice-ledger-reminders-dlq";
 export interface DeliverySettings {
   retryBaseSeconds: number;
   timeoutMs: number;
+  /** How long a handed-over reminder may go unclaimed before the invoice's alarm hands it over again. */
+  handoverLeaseSeconds: number;
 }
 
 function positive(value: string | undefined, fallback: number, min: number, max: number): number {
@@ -19,6 +21,7 @@ export function deliverySettings(env: Partial<Bindings>): DeliverySettings {
   return {
     retryBaseSeconds: positive(env.REMINDER_RETRY_BASE_SECONDS, 60, 0, 3600),
     timeoutMs: positive(env.REMINDER_TIMEOUT_MS, 10_000, 100, 60_000),
+    handoverLeaseSeconds: positive(env.REMINDER_HANDOVER_LEASE_SECONDS, 3600, 1, 86_400),
   };
 }
 

@@ -14,6 +14,7 @@ export interface ReminderRow extends Record<string, SqlStorageValue> {
   last_error: string | null;
   payload: string | null;
   lease_until: number | null;
+  handover_at: number | null;
   created_at: string;
   sent_at: string | null;
   last_attempt_at: string | null;
@@ -49,23 +50,27 @@ export class ReminderStore {
     return this.sql.exec<ReminderRow>("SELECT * FROM reminders WHERE id = ?", id).toArray()[0];
   }
 
-  /** Records a reminder unless one exists for (reason, day); true when this call created it. */
+  /**
+   * Records a reminder unless one exists for (reason, day); true when this call created it. It is pending,
+   * to be handed over by `handoverAt` at the latest, or skipped (handoverAt null) with `note`.
+   */
   insert(
     reason: ReminderReason,
     day: string,
     now: number,
-    status: "pending" | "skipped" = "pending",
+    handoverAt: number | null,
     note: string | null = null,
   ): boolean {
     const rows = this.sql
       .exec(
-        `INSERT INTO reminders (id, reason, day, status, last_error, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reason, day) DO NOTHING RETURNING id`,
+        `INSERT INTO reminders (id, reason, day, status, last_error, handover_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reason, day) DO NOTHING RETURNING id`,
         randomId("rem"),
         reason,
         day,
-        status,
+        handoverAt === null ? "skipped" : "pending",
         note,
+        handoverAt,
         iso(now),
         iso(now),
       )
@@ -81,14 +86,48 @@ export class ReminderStore {
     return keys;
   }
 
-  pending(limit = 100): ReminderRow[] {
+  /**
+   * What a hand-over takes at `now`: every pending reminder, and every sent one that no consumer has
+   * claimed by its hand-over lease (its message was lost).
+   */
+  toHandOver(now: number, limit: number): ReminderRow[] {
     return this.sql
-      .exec<ReminderRow>("SELECT * FROM reminders WHERE status = 'pending' ORDER BY seq LIMIT ?", limit)
+      .exec<ReminderRow>(
+        `SELECT * FROM reminders WHERE status = 'pending' OR (status = 'sent' AND handover_at <= ?)
+         ORDER BY seq LIMIT ?`,
+        now,
+        limit,
+      )
       .toArray();
+  }
+
+  hasHandOverDue(now: number): boolean {
+    return this.toHandOver(now, 1).length > 0;
   }
 
   hasPending(): boolean {
     return this.sql.exec("SELECT 1 FROM reminders WHERE status = 'pending' LIMIT 1").toArray().length > 0;
+  }
+
+  /** The earliest of the next cadence point and every open reminder's hand-over time; null if none. */
+  nextWakeAt(): number | null {
+    return this.sql
+      .exec<{ at: number | null }>(
+        `SELECT MIN(at) AS at FROM (
+           SELECT settle_at AS at FROM reminder_state
+           UNION ALL
+           SELECT MIN(handover_at) FROM reminders WHERE status IN ('pending', 'sent'))`,
+      )
+      .one().at;
+  }
+
+  /** When the alarm must next plan the cadence (a point falls due, or the due date may have changed). */
+  setSettleAt(at: number | null): void {
+    this.sql.exec(
+      `INSERT INTO reminder_state (singleton, settle_at) VALUES (1, ?)
+       ON CONFLICT (singleton) DO UPDATE SET settle_at = excluded.settle_at`,
+      at,
+    );
   }
 
   /**
@@ -111,29 +150,41 @@ export class ReminderStore {
     return true;
   }
 
-  markSent(ids: readonly string[], now: number): void {
+  /**
+   * The queue accepted messages for `ids`: they are sent (sent_at is the first hand-over) and must be
+   * claimed by `leaseUntil`. MAX keeps a later time set meanwhile by a claim (a late original message).
+   */
+  markHandedOver(ids: readonly string[], now: number, leaseUntil: number): void {
     for (const id of ids) {
       this.sql.exec(
-        "UPDATE reminders SET status = 'sent', sent_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+        `UPDATE reminders SET status = 'sent', sent_at = COALESCE(sent_at, ?),
+           handover_at = MAX(COALESCE(handover_at, 0), ?), updated_at = ?
+         WHERE id = ? AND status IN ('pending', 'sent')`,
         iso(now),
+        leaseUntil,
         iso(now),
         id,
       );
     }
   }
 
-  skipPending(note: string, now: number): void {
-    this.sql.exec(
-      "UPDATE reminders SET status = 'skipped', last_error = ?, updated_at = ? WHERE status = 'pending'",
-      note,
-      iso(now),
-    );
+  /** The queue refused the hand-over: try again at `at`, unless something later is already set. */
+  handOverLater(ids: readonly string[], at: number): void {
+    for (const id of ids) {
+      this.sql.exec(
+        `UPDATE reminders SET handover_at = MAX(COALESCE(handover_at, 0), ?)
+         WHERE id = ? AND status IN ('pending', 'sent')`,
+        at,
+        id,
+      );
+    }
   }
 
   /** Stops everything not yet delivered: the invoice no longer owes anything. */
   cancelOpen(note: string, now: number): void {
     this.sql.exec(
-      `UPDATE reminders SET status = 'cancelled', last_error = ?, lease_until = NULL, updated_at = ?
+      `UPDATE reminders SET status = 'cancelled', last_error = ?, lease_until = NULL, handover_at = NULL,
+         updated_at = ?
        WHERE status IN ('pending', 'sent')`,
       note,
       iso(now),
@@ -142,7 +193,8 @@ export class ReminderStore {
 
   skip(id: string, note: string, now: number): ReminderStatus | null {
     this.sql.exec(
-      `UPDATE reminders SET status = 'skipped', last_error = ?, lease_until = NULL, updated_at = ?
+      `UPDATE reminders SET status = 'skipped', last_error = ?, lease_until = NULL, handover_at = NULL,
+         updated_at = ?
        WHERE id = ? AND status IN ('pending', 'sent')`,
       note,
       iso(now),
@@ -151,17 +203,27 @@ export class ReminderStore {
     return this.get(id)?.status ?? null;
   }
 
-  /** Starts attempt `attempts + 1` under a lease, freezing the payload on the first attempt. */
-  startAttempt(row: ReminderRow, payload: string, leaseUntil: number, now: number): number {
+  /**
+   * Starts attempt `attempts + 1` under a lease, freezing the payload on the first attempt. Should its
+   * consumer vanish without reporting, the reminder is handed over again at `handoverAt`.
+   */
+  startAttempt(
+    row: ReminderRow,
+    payload: string,
+    leaseUntil: number,
+    handoverAt: number,
+    now: number,
+  ): number {
     const attempt = row.attempts + 1;
     this.sql.exec(
       `UPDATE reminders SET status = 'sent', sent_at = COALESCE(sent_at, ?), attempts = ?,
-         payload = COALESCE(payload, ?), lease_until = ?, last_attempt_at = ?, updated_at = ?
+         payload = COALESCE(payload, ?), lease_until = ?, handover_at = ?, last_attempt_at = ?, updated_at = ?
        WHERE id = ?`,
       iso(now),
       attempt,
       payload,
       leaseUntil,
+      handoverAt,
       iso(now),
       iso(now),
       row.id,
@@ -173,8 +235,15 @@ export class ReminderStore {
    * Applies the result of attempt `attempt`. Only the attempt that holds the claim counts, so a report
    * repeated by a redelivered message is ignored. A POST that went out is recorded as delivered even if
    * the invoice was paid meanwhile (it was delivered); a failure of a cancelled reminder stays cancelled.
+   * One still open (a retry is due) is handed over again at `handoverAt` unless the retry claims it first.
    */
-  finishAttempt(id: string, attempt: number, outcome: AttemptOutcome, now: number): ReminderStatus | null {
+  finishAttempt(
+    id: string,
+    attempt: number,
+    outcome: AttemptOutcome,
+    now: number,
+    handoverAt: number,
+  ): ReminderStatus | null {
     const row = this.get(id);
     if (!row) return null;
     if (row.attempts !== attempt || row.lease_until === null) return row.status;
@@ -197,7 +266,13 @@ export class ReminderStore {
     } else if (outcome.kind !== "delivered") {
       this.sql.exec("UPDATE reminders SET last_error = ?, updated_at = ? WHERE id = ?", outcome.error, t, id);
     }
-    this.sql.exec("UPDATE reminders SET lease_until = NULL WHERE id = ?", id);
+    this.sql.exec(
+      `UPDATE reminders SET lease_until = NULL,
+         handover_at = CASE WHEN status IN ('pending', 'sent') THEN ? ELSE NULL END
+       WHERE id = ?`,
+      handoverAt,
+      id,
+    );
     return this.get(id)?.status ?? null;
   }
 
@@ -210,7 +285,7 @@ export class ReminderStore {
     const plural = row.attempts === 1 ? "" : "s";
     this.sql.exec(
       `UPDATE reminders SET status = 'failed', failed_at = ?, dead_lettered_at = ?, lease_until = NULL,
-         last_error = ?, updated_at = ? WHERE id = ?`,
+         handover_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`,
       t,
       t,
       `dead-lettered after ${row.attempts} attempt${plural}: ${row.last_error ?? note}`,

@@ -4,7 +4,8 @@ export type CadenceReason = "due_soon" | "due_today" | "overdue";
 export type ReminderReason = "partial_payment" | CadenceReason;
 
 /**
- * pending: recorded, not yet handed to the queue; sent: handed to the queue (delivery may be under way);
+ * pending: recorded, not yet handed to the queue; sent: handed to the queue (delivery may be under way;
+ * handed over again if no consumer claims it within the hand-over lease);
  * delivered: the merchant's endpoint answered 2xx; failed: 4xx or dead-lettered after the retry limit;
  * skipped: never sent (notifications off, or a cadence point that had already passed);
  * cancelled: the invoice stopped owing before delivery.
@@ -54,5 +55,6 @@ export type ClaimResult =
 
 export type AttemptOutcome =
   | { kind: "delivered" }
-  | { kind: "retry"; error: string }
+  /** retryInSeconds: when the consumer tries again (its message's retry delay); 0 if it dead-letters instead. */
+  | { kind: "retry"; error: string; retryInSeconds: number }
   | { kind: "failed"; error: string };

@@ -9,10 +9,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { addDays, dayToMs, msToDay, SEND_HOUR_UTC } from "../../src/reminders/schedule";
+import { ReminderStore } from "../../src/reminders/store";
 import { ADMIN, call, createInvoice, createMerchant, uid } from "../helpers";
 import type { ReceivedDelivery, Step } from "../support/reminder-receiver";
 
 const HOUR = 3_600_000;
+/** The hand-over lease (REMINDER_HANDOVER_LEASE_SECONDS in vitest.config.ts). */
+const LEASE_MS = Number(env.REMINDER_HANDOVER_LEASE_SECONDS) * 1000;
 
 interface Receiver {
   url: string;
@@ -96,6 +99,34 @@ async function runAlarmAt(stub: DurableObjectStub, at: number): Promise<boolean>
     vi.useRealTimers();
   }
 }
+
+/**
+ * Leaves a reminder as a lost queue message does: recorded and handed over at `at` by the store's own
+ * calls, with the alarm the object sets after a hand-over, but with no message on the queue, so no
+ * consumer will ever claim it. Returns its id.
+ */
+function loseHandOver(stub: DurableObjectStub, at: number): Promise<string> {
+  return runInDurableObject(stub, async (_i, state) => {
+    const store = new ReminderStore(state.storage.sql);
+    const id = state.storage.transactionSync(() => {
+      store.insert("partial_payment", msToDay(at), at, at);
+      const [row] = store.toHandOver(at, 1);
+      store.markHandedOver([row!.id], at, at + LEASE_MS);
+      return row!.id;
+    });
+    await state.storage.setAlarm(store.nextWakeAt()!);
+    return id;
+  });
+}
+
+const queueMessage = async (id: string, body: Record<string, unknown>) => {
+  const batch = createMessageBatch("invoice-ledger-reminders", [
+    { id, timestamp: new Date(), attempts: 1, body },
+  ]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+};
 
 const pay = (key: string, id: string, amount: number, idempotencyKey = uid("idem")) =>
   call("POST", `/v1/invoices/${id}/payments`, {
@@ -326,12 +357,16 @@ describe("customer reminders", () => {
   it("a full payment stops the schedule and cancels what was not yet delivered", async () => {
     // The first attempt is refused with Retry-After: 30, leaving time to pay in full before the retry.
     const { rx, m, id, stub } = await setup([{ status: 503, retryAfter: 30 }, 200]);
+    const before = Date.now();
     expect((await pay(m.key, id, 40000)).status).toBe(201);
     await until(
       () => listReminders(m.key, id),
       (rs) => rs[0]?.attempts === 1 && rs[0]?.last_error !== null,
     );
-    expect(await alarmOf(stub)).toBe(Date.UTC(2030, 0, 28, SEND_HOUR_UTC));
+    // The object wakes if the retry never comes: 30 s (Retry-After) and a hand-over lease after the attempt.
+    const alarm = await alarmOf(stub);
+    expect(alarm).toBeGreaterThanOrEqual(before + 30_000 + LEASE_MS);
+    expect(alarm).toBeLessThanOrEqual(Date.now() + 30_000 + LEASE_MS);
 
     const full = await pay(m.key, id, 60000);
     expect(full.status).toBe(201);
@@ -468,6 +503,87 @@ describe("customer reminders", () => {
     expect(rs[0]).toMatchObject({ id: pending[0]!.id, status: "delivered", attempts: 1 });
     expect(await rx.deliveries()).toHaveLength(1);
     await dropAlarm(stub);
+  });
+
+  it("a reminder whose queue message is lost is handed over again after its lease, and delivered once", async () => {
+    const { rx, m, id, stub } = await setup([200], {}, { due_date: null });
+    const at = Date.now();
+    const lost = await loseHandOver(stub, at);
+    // The object's one alarm wakes when the lease runs out.
+    expect(await alarmOf(stub)).toBe(at + LEASE_MS);
+
+    // Woken before that, it leaves the reminder alone: its message may still be on its way.
+    expect(await runAlarmAt(stub, at + LEASE_MS - 1000)).toBe(true);
+    expect(await alarmOf(stub)).toBe(at + LEASE_MS);
+    expect(await listReminders(m.key, id)).toMatchObject([{ id: lost, status: "sent", attempts: 0 }]);
+
+    // Past the lease, unclaimed: handed over again, under the same id.
+    expect(await runAlarmAt(stub, at + LEASE_MS + 1000)).toBe(true);
+    const rs = await until(() => listReminders(m.key, id), settled);
+    expect(rs).toHaveLength(1);
+    expect(rs[0]).toMatchObject({
+      id: lost,
+      status: "delivered",
+      attempts: 1,
+      sent_at: new Date(at).toISOString(),
+    });
+    expect(await alarmOf(stub)).toBeNull();
+    const got = await rx.deliveries();
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ webhookId: lost, verified: true });
+    expect((got[0]!.body as any).data.reminder_id).toBe(lost);
+
+    // The original message turns up after all: it finds the reminder delivered and sends nothing.
+    const late = await queueMessage("late-original", {
+      v: 1,
+      reminderId: lost,
+      merchantId: m.id,
+      invoiceId: id,
+    });
+    expect(late.explicitAcks).toEqual(["late-original"]);
+    expect(late.retryMessages).toEqual([]);
+    expect(await rx.deliveries()).toHaveLength(1);
+    expect(await listReminders(m.key, id)).toEqual(rs);
+  });
+
+  it("a reminder waiting for a retry is handed over again only once the retry is due and its lease ran out", async () => {
+    const { rx, m, id, stub } = await setup([{ status: 503, retryAfter: 600 }, 200], {}, { due_date: null });
+    const before = Date.now();
+    expect((await pay(m.key, id, 30000)).status).toBe(201);
+    const [first] = await until(
+      () => listReminders(m.key, id),
+      (v) => v[0]?.attempts === 1 && v[0]?.last_error !== null,
+    );
+    const alarm = (await alarmOf(stub))!;
+    expect(alarm).toBeGreaterThanOrEqual(before + 600_000 + LEASE_MS);
+    expect(alarm).toBeLessThanOrEqual(Date.now() + 600_000 + LEASE_MS);
+
+    // Woken just before, the object leaves it to the queue's retry.
+    expect(await runAlarmAt(stub, alarm - 1000)).toBe(true);
+    expect(await alarmOf(stub)).toBe(alarm);
+    expect(await listReminders(m.key, id)).toMatchObject([{ id: first!.id, status: "sent", attempts: 1 }]);
+
+    // The retry never came (its message was lost): the alarm hands the reminder over again.
+    expect(await runAlarmAt(stub, alarm + 1000)).toBe(true);
+    const rs = await until(() => listReminders(m.key, id), settled);
+    expect(rs[0]).toMatchObject({ id: first!.id, status: "delivered", attempts: 2, last_error: "HTTP 503" });
+    const got = await rx.deliveries();
+    expect(got.map((d) => [d.webhookId, d.verified, d.answered])).toEqual([
+      [first!.id, true, 503],
+      [first!.id, true, 200],
+    ]);
+    expect(got[1]!.body).toEqual(got[0]!.body);
+    expect(await alarmOf(stub)).toBeNull();
+
+    // The queue's retry, delivered at last, sends nothing.
+    const late = await queueMessage("retry-late", {
+      v: 1,
+      reminderId: first!.id,
+      merchantId: m.id,
+      invoiceId: id,
+    });
+    expect(late.explicitAcks).toEqual(["retry-late"]);
+    expect(await rx.deliveries()).toHaveLength(2);
   });
 
   it("with notifications off, reminders are recorded as skipped and nothing is sent", async () => {
