@@ -1,5 +1,5 @@
 import type { Bindings } from "../bindings";
-import type { CommandResult, Idempotency } from "../ledger/commands";
+import type { CommandResult, Idempotency, LedgerErrorCode } from "../ledger/commands";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 
@@ -7,10 +7,24 @@ import { ApiError } from "../lib/errors";
 export const ledgerFor = (env: Bindings, merchantId: string, invoiceId: string) =>
   env.INVOICE_LEDGER.getByName(`${merchantId}:${invoiceId}`);
 
+/** The one place the ledger's refusals become HTTP statuses (dialects map the same codes to their shapes). */
+const STATUS: Record<LedgerErrorCode, 404 | 409 | 422> = {
+  not_found: 404,
+  invoice_total_unknown: 409,
+  invoice_not_payable: 409,
+  currency_locked: 409,
+  already_reversed: 409,
+  idempotency_key_reused: 409,
+  currency_mismatch: 422,
+  invalid_amount: 422,
+  amount_exceeds_due: 422,
+  amount_out_of_range: 422,
+};
+
 /** Turns a refused command into the error the client sees. */
-export function unwrap<T>(result: CommandResult<T>): { status: 200 | 201; value: T; replayed: boolean } {
-  if (!result.ok) throw new ApiError(result.status, result.code, result.message);
-  return { status: result.status, value: result.value, replayed: result.replayed === true };
+export function unwrap<T>(result: CommandResult<T>): { value: T; created: boolean; replayed: boolean } {
+  if (!result.ok) throw new ApiError(STATUS[result.code], result.code, result.message);
+  return { value: result.value, created: result.created === true, replayed: result.replayed === true };
 }
 
 /**

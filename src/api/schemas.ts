@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_ID } from "../ledger/invoice-id";
-import { decodeCursor } from "../ledger/invoice-ledger";
+import { decodeCursor } from "../lib/cursor";
 import { isSupportedCurrency } from "../money/currency";
 
 export const ErrorSchema = z

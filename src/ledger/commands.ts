@@ -19,9 +19,32 @@ export interface Idempotency {
   requestHash: string;
 }
 
+/** Why the ledger refused a command. The edge maps each to a status and to each dialect's error shape. */
+export type LedgerErrorCode =
+  | "not_found"
+  | "invoice_total_unknown"
+  | "invoice_not_payable"
+  | "currency_mismatch"
+  | "currency_locked"
+  | "invalid_amount"
+  | "amount_exceeds_due"
+  | "amount_out_of_range"
+  | "already_reversed"
+  | "idempotency_key_reused";
+
+/** A domain outcome: never an HTTP status. `created`: a new invoice; `replayed`: a stored result. */
 export type CommandResult<T> =
-  | { ok: true; status: 200 | 201; value: T; replayed?: boolean }
-  | { ok: false; status: 404 | 409 | 422; code: string; message: string };
+  | { ok: true; value: T; created?: boolean; replayed?: boolean }
+  | { ok: false; code: LedgerErrorCode; message: string; replayed?: undefined };
+
+export const refuse = (
+  code: LedgerErrorCode,
+  message: string,
+): { ok: false; code: LedgerErrorCode; message: string } => ({
+  ok: false,
+  code,
+  message,
+});
 
 /** An offline payment recorded by the merchant (REST API or a dialect). Strict: refused when not payable. */
 export interface PaymentCommand {
@@ -73,11 +96,11 @@ export interface IngestCommand {
   ignored?: string;
 }
 
+/** Only what the webhook's answer carries: the invoice itself is read with getInvoice(). */
 export interface IngestResult {
   outcome: "applied" | "duplicate" | "ignored";
   lines: Array<LineOutcome["outcome"]>;
   anomalies: string[];
-  invoice: InvoiceState | null;
 }
 
 export interface Page<T> {

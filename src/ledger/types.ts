@@ -127,6 +127,23 @@ export interface Anomaly {
   createdAt: string;
 }
 
+/** One provider delivery as the invoice's event log keeps it. */
+export interface InvoiceEvent {
+  seq: number;
+  source: string;
+  eventId: string;
+  eventType: string;
+  verification: string;
+  rawBody: string;
+  outcome: string;
+  /** JSON text: RPC results carry no `unknown`. */
+  detail: string | null;
+  receivedAt: string;
+}
+
+/** The invoice without the providers' reports: what reminders and balance rules need. */
+export type InvoiceSnapshot = Omit<InvoiceState, "reports">;
+
 export interface InvoiceState {
   merchantId: string;
   invoiceId: string;

@@ -9,8 +9,10 @@ import type { Bindings } from "../bindings";
 // it over again under the same id, hence the same webhook-id. A late original message then finds it
 // claimed (busy) or finished (done) and sends nothing, and receivers deduplicate on webhook-id anyway:
 // https://developers.cloudflare.com/queues/reference/delivery-guarantees/
-import type { InvoiceState } from "../ledger/types";
+import type { AlarmHost, Capability, Wakeful } from "../ledger/host";
+import type { InvoiceSnapshot } from "../ledger/types";
 import { getMerchant } from "../merchants/store";
+import { MIGRATIONS } from "./migrations";
 import { buildReminderPayload, isOwing } from "./payload";
 import { cadencePoints, isDay, msToDay, planCadence } from "./schedule";
 import { deliverable, deliverySettings, logReminder, NOT_CONFIGURED, notificationsOf } from "./settings";
@@ -30,17 +32,33 @@ export const HANDOVER_RETRY_MS = 30_000;
 const LEASE_MARGIN_MS = 30_000;
 const SEND_BATCH_MAX = 100;
 
-export class InvoiceReminders {
+/** What the reminders see of the invoice's object: the invoice as it stands, and the one alarm. */
+export interface ReminderHost extends AlarmHost {
+  invoice(): InvoiceSnapshot | null;
+}
+
+/** What a committed ledger change tells the reminders. */
+export interface LedgerChange {
+  invoice: InvoiceSnapshot;
+  /** Payments recorded by the change (a replayed one records none). */
+  paymentsApplied: number;
+}
+
+export class InvoiceReminders implements Capability, Wakeful {
+  readonly namespace = "reminders";
+  readonly migrations = MIGRATIONS;
   private readonly store: ReminderStore;
   private settling: Promise<void> | null = null;
   private settleAgain = false;
   private kicked = false;
   private readonly leaseMs: number;
+  /** After an alarm that failed: when to try again (kept in memory; the alarm already set survives eviction). */
+  private retryAt: number | null = null;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly env: Bindings,
-    private readonly invoice: () => InvoiceState | null,
+    private readonly host: ReminderHost,
   ) {
     this.store = new ReminderStore(ctx.storage.sql);
     this.leaseMs = deliverySettings(env).handoverLeaseSeconds * 1000;
@@ -51,7 +69,10 @@ export class InvoiceReminders {
    * or the earliest hand-over lease of a reminder no consumer has claimed yet. Null: never.
    */
   nextWakeAt(): number | null {
-    return this.store.nextWakeAt();
+    const at = this.store.nextWakeAt();
+    const retry = this.retryAt;
+    if (retry === null) return at;
+    return at === null ? retry : Math.min(at, retry);
   }
 
   /**
@@ -59,13 +80,11 @@ export class InvoiceReminders {
    * a partial_payment reminder; an invoice that no longer owes cancels what was not yet delivered. The
    * alarm is set in the same transaction, so it commits (or rolls back) together with the reminder.
    */
-  onLedgerChanged(): void {
-    const s = this.invoice();
-    if (!s) return;
+  onLedgerChanged({ invoice: s, paymentsApplied }: LedgerChange): void {
     const now = Date.now();
     const owing = isOwing(s);
-    const paid = this.store.takeNewPayment();
-    if (paid && owing) this.store.insert("partial_payment", msToDay(now), now, now + SETTLE_GRACE_MS);
+    if (paymentsApplied > 0 && owing)
+      this.store.insert("partial_payment", msToDay(now), now, now + SETTLE_GRACE_MS);
     if (!owing) this.store.cancelOpen(`stopped: the invoice is ${s.balance.status}`, now);
     // The due date may have changed: replan soon. A paid or void invoice plans nothing and, having no open
     // reminder either, keeps no wake-up.
@@ -78,12 +97,14 @@ export class InvoiceReminders {
 
   /** The object's alarm: hand over what is pending, fire due cadence points, schedule the next wake-up. */
   async onAlarm(): Promise<void> {
+    this.retryAt = null;
     try {
       await this.settle();
     } catch (err) {
       // Rethrowing would use up the runtime's few alarm retries; keep our own schedule instead.
       logReminder(this.env, "error", "reminder alarm failed", { error: String(err) });
-      await this.ctx.storage.setAlarm(Date.now() + HANDOVER_RETRY_MS);
+      this.retryAt = Date.now() + HANDOVER_RETRY_MS;
+      await this.rearm();
     }
   }
 
@@ -120,7 +141,7 @@ export class InvoiceReminders {
       const row = this.store.get(id);
       if (!row) return { kind: "unknown" };
       if (TERMINAL_STATUSES.includes(row.status)) return { kind: "done", status: row.status };
-      const s = this.invoice();
+      const s = this.host.invoice();
       if (!s || !isOwing(s)) {
         this.store.cancelOpen(`stopped: the invoice is ${s?.balance.status ?? "gone"}`, now);
         return { kind: "done", status: "cancelled" };
@@ -173,8 +194,7 @@ export class InvoiceReminders {
 
   /** Points the object's one alarm at nextWakeAt(); inside a transaction, the change commits with it. */
   private rearm(): Promise<void> {
-    const at = this.nextWakeAt();
-    return at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at);
+    return this.host.rearm();
   }
 
   /** Hands over right after the transaction commits (a microtask runs only once it has returned). */
@@ -195,9 +215,9 @@ export class InvoiceReminders {
   }
 
   private async settleOnce(): Promise<void> {
-    const first = this.invoice();
+    const first = this.host.invoice();
     if (!first) {
-      await this.ctx.storage.deleteAlarm();
+      await this.rearm();
       return;
     }
     const scheduled = isOwing(first) && isDay(first.facts.dueDate);
@@ -210,7 +230,7 @@ export class InvoiceReminders {
     const notifications = notificationsOf(await getMerchant(this.env.MERCHANTS, first.merchantId));
     this.ctx.storage.transactionSync(() => {
       const now = Date.now();
-      const s = this.invoice();
+      const s = this.host.invoice();
       if (!s || !notifications || !isOwing(s) || !isDay(s.facts.dueDate)) {
         this.store.setSettleAt(null);
         return;
@@ -234,7 +254,7 @@ export class InvoiceReminders {
   }
 
   /** Sends every pending reminder, and every sent one left unclaimed past its lease, to the queue. */
-  private async handOver(first: InvoiceState, notifications: ReturnType<typeof notificationsOf>) {
+  private async handOver(first: InvoiceSnapshot, notifications: ReturnType<typeof notificationsOf>) {
     const due = this.store.toHandOver(Date.now(), SEND_BATCH_MAX);
     if (due.length === 0) return;
     const ids = due.map((r) => r.id);

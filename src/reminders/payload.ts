@@ -1,4 +1,4 @@
-import type { InvoiceState } from "../ledger/types";
+import type { InvoiceSnapshot } from "../ledger/types";
 import { formatMoney } from "../money/amount";
 import type { ReminderReason } from "./types";
 
@@ -34,7 +34,7 @@ export interface ReminderPayload {
  */
 export function buildReminderPayload(
   reminder: { id: string; reason: ReminderReason; day: string },
-  s: InvoiceState,
+  s: InvoiceSnapshot,
   now: number,
 ): ReminderPayload {
   const currency = s.facts.currency;
@@ -69,7 +69,7 @@ export function buildReminderPayload(
 }
 
 /** Something is still owed and can be asked for: open or partially paid, with a positive amount due. */
-export function isOwing(s: InvoiceState): boolean {
+export function isOwing(s: InvoiceSnapshot): boolean {
   const { status, amountDue } = s.balance;
   const known = s.facts.currency !== null && amountDue !== null;
   return known && (status === "open" || status === "partially_paid") && (amountDue ?? 0) > 0;

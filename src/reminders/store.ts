@@ -131,26 +131,6 @@ export class ReminderStore {
   }
 
   /**
-   * True once per new payment line: compares the newest payment's seq with a watermark kept in the same
-   * transaction, so a replayed (duplicate) payment, which writes no line, never counts.
-   */
-  takeNewPayment(): boolean {
-    const seen = this.sql
-      .exec<{ payment_seq: number }>("SELECT payment_seq FROM reminder_state")
-      .toArray()[0];
-    const latest = this.sql
-      .exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM lines WHERE kind = 'payment'")
-      .one().seq;
-    if (latest === null || (seen && latest <= seen.payment_seq)) return false;
-    this.sql.exec(
-      `INSERT INTO reminder_state (singleton, payment_seq) VALUES (1, ?)
-       ON CONFLICT (singleton) DO UPDATE SET payment_seq = excluded.payment_seq`,
-      latest,
-    );
-    return true;
-  }
-
-  /**
    * The queue accepted messages for `ids`: they are sent (sent_at is the first hand-over) and must be
    * claimed by `leaseUntil`. MAX keeps a later time set meanwhile by a claim (a late original message).
    */

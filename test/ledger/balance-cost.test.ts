@@ -22,8 +22,8 @@ async function measure<R>(
 ): Promise<Cost & { result: R }> {
   return runInDurableObject(stub, async (ledger: InvoiceLedger, state) => {
     const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-    // The instance may hold the handle (`this.sql`) or reach it through ctx.storage: count both ways in.
-    const handles = new Set<SqlStorage>([state.storage.sql, (ledger as unknown as { sql: SqlStorage }).sql]);
+    // Every capability holds the object's one handle, ctx.storage.sql.
+    const handles = new Set<SqlStorage>([state.storage.sql]);
     const restore: Array<() => void> = [];
     for (const sql of handles) {
       const exec = sql.exec;

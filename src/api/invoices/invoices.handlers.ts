@@ -11,7 +11,7 @@ export const upsertInvoice: RouteHandler<typeof routes.upsertInvoice, AppEnv> = 
   const { invoiceId } = c.req.valid("param");
   const body = c.req.valid("json");
   const merchantId = merchant(c);
-  const { status, value } = unwrap(
+  const { created, value } = unwrap(
     await ledgerFor(c.env, merchantId, invoiceId).upsertInvoice(
       { merchantId, invoiceId },
       {
@@ -24,7 +24,7 @@ export const upsertInvoice: RouteHandler<typeof routes.upsertInvoice, AppEnv> = 
     ),
   );
   c.set("outcome", value.created ? "created" : "updated");
-  return c.json(invoiceView(value.invoice), status);
+  return c.json(invoiceView(value.invoice), created ? 201 : 200);
 };
 
 export const getInvoice: RouteHandler<typeof routes.getInvoice, AppEnv> = async (c) => {

@@ -1,0 +1,90 @@
+import type { Migration } from "../host";
+
+// The book (facts, lines, totals, reversal allocations) capability's tables.
+// Steps are never edited once released: a change is a new step.
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: "001-invoice-and-lines",
+    // The invoice's facts and running totals (one row), and its append-only lines.
+    sql: `
+      CREATE TABLE invoice (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        merchant_id TEXT NOT NULL,
+        invoice_id TEXT NOT NULL,
+        currency TEXT,
+        total INTEGER,
+        due_date TEXT,
+        number TEXT,
+        customer_name TEXT,
+        customer_email TEXT,
+        customer_phone TEXT,
+        voided_at TEXT,
+        paid INTEGER NOT NULL DEFAULT 0,
+        tds INTEGER NOT NULL DEFAULT 0,
+        reversed INTEGER NOT NULL DEFAULT 0,
+        written_off INTEGER NOT NULL DEFAULT 0,
+        adjusted INTEGER NOT NULL DEFAULT 0,
+        fees INTEGER NOT NULL DEFAULT 0,
+        payments_count INTEGER NOT NULL DEFAULT 0,
+        lines_count INTEGER NOT NULL DEFAULT 0,
+        anomalies_count INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE lines (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('payment', 'reversal', 'write_off', 'adjustment')),
+        source TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        tds INTEGER NOT NULL DEFAULT 0,
+        fee INTEGER NOT NULL DEFAULT 0,
+        currency TEXT NOT NULL,
+        method TEXT,
+        reference TEXT,
+        notes TEXT,
+        paid_at TEXT,
+        reverses_id TEXT,
+        event_id TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (source, external_id)
+      );
+      CREATE INDEX lines_reverses ON lines (reverses_id) WHERE reverses_id IS NOT NULL;`,
+  },
+  {
+    id: "002-late-reversal-targets",
+    // A provider may report a refund before the payment it refunds. The reversal keeps the target's
+    // (source, external id) until that payment arrives and is linked to it.
+    sql: `
+      ALTER TABLE lines ADD COLUMN reverses_source TEXT;
+      ALTER TABLE lines ADD COLUMN reverses_external_id TEXT;
+      CREATE INDEX lines_unlinked_reversals ON lines (reverses_source, reverses_external_id)
+        WHERE reverses_source IS NOT NULL;`,
+  },
+  {
+    id: "003-reversal-caps",
+    // A reversal takes back at most what its payments still had standing: each reversal's allocation to a
+    // payment (cash first, then TDS) and the part recognised as the same money as another source's reversal
+    // are kept per payment. requested_amount is what the source asked for; amount stays what the line took
+    // back, so the running sums still add up from the lines. idempotency_key shows a client's key beside our id.
+    sql: `
+      ALTER TABLE lines ADD COLUMN requested_amount INTEGER;
+      ALTER TABLE lines ADD COLUMN duplicate_amount INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE lines ADD COLUMN duplicate_of TEXT;
+      ALTER TABLE lines ADD COLUMN idempotency_key TEXT;
+      ALTER TABLE invoice ADD COLUMN tds_reversed INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE reversal_allocations (
+        reversal_id TEXT NOT NULL,
+        payment_id TEXT NOT NULL,
+        applied INTEGER NOT NULL,
+        tds INTEGER NOT NULL DEFAULT 0,
+        duplicate INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (reversal_id, payment_id)
+      );
+      CREATE INDEX reversal_allocations_payment ON reversal_allocations (payment_id);
+      INSERT INTO reversal_allocations (reversal_id, payment_id, applied)
+        SELECT id, reverses_id, amount FROM lines WHERE kind = 'reversal' AND reverses_id IS NOT NULL;`,
+  },
+];

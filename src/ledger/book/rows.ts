@@ -1,0 +1,110 @@
+// The book's rows as SQLite returns them, and their mapping to the ledger's vocabulary.
+import { deriveBalance } from "../balance";
+import type { InvoiceSnapshot, Line, Totals } from "../types";
+
+export interface InvoiceRow extends Record<string, SqlStorageValue> {
+  merchant_id: string;
+  invoice_id: string;
+  currency: string | null;
+  total: number | null;
+  due_date: string | null;
+  number: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  voided_at: string | null;
+  paid: number;
+  tds: number;
+  reversed: number;
+  tds_reversed: number;
+  written_off: number;
+  adjusted: number;
+  fees: number;
+  payments_count: number;
+  lines_count: number;
+  anomalies_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LineRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  id: string;
+  kind: Line["kind"];
+  source: string;
+  external_id: string;
+  amount: number;
+  tds: number;
+  fee: number;
+  currency: string;
+  method: string | null;
+  reference: string | null;
+  notes: string | null;
+  paid_at: string | null;
+  reverses_id: string | null;
+  requested_amount: number | null;
+  duplicate_amount: number;
+  duplicate_of: string | null;
+  idempotency_key: string | null;
+  event_id: string | null;
+  created_at: string;
+}
+
+export const toLine = (r: LineRow): Line => ({
+  id: r.id,
+  seq: r.seq,
+  kind: r.kind,
+  source: r.source,
+  externalId: r.external_id,
+  amount: r.amount,
+  tds: r.tds,
+  fee: r.fee,
+  currency: r.currency,
+  method: r.method,
+  reference: r.reference,
+  notes: r.notes,
+  paidAt: r.paid_at,
+  reversesId: r.reverses_id,
+  requestedAmount: r.requested_amount ?? r.amount,
+  duplicateAmount: r.duplicate_amount,
+  duplicateOf: r.duplicate_of,
+  idempotencyKey: r.idempotency_key,
+  eventId: r.event_id,
+  createdAt: r.created_at,
+});
+
+export const totalsOf = (r: InvoiceRow): Totals => ({
+  paid: r.paid,
+  tds: r.tds,
+  reversed: r.reversed,
+  tdsReversed: r.tds_reversed,
+  writtenOff: r.written_off,
+  adjusted: r.adjusted,
+  fees: r.fees,
+  paymentsCount: r.payments_count,
+  linesCount: r.lines_count,
+});
+
+/** The invoice as the book knows it: everything but the providers' reports, which ingest keeps. */
+export type BookState = InvoiceSnapshot;
+
+export function stateOf(r: InvoiceRow): BookState {
+  const totals = totalsOf(r);
+  return {
+    merchantId: r.merchant_id,
+    invoiceId: r.invoice_id,
+    facts: {
+      currency: r.currency,
+      total: r.total,
+      dueDate: r.due_date,
+      number: r.number,
+      customer: { name: r.customer_name, email: r.customer_email, phone: r.customer_phone },
+    },
+    voidedAt: r.voided_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    totals,
+    balance: deriveBalance(r.total, totals, r.voided_at !== null),
+    anomaliesCount: r.anomalies_count,
+  };
+}

@@ -1,0 +1,54 @@
+import type { Migration } from "../ledger/host";
+
+// The reminders capability's tables, in the invoice's object. Steps are never edited once released.
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: "001-outbox",
+    // The outbox of customer reminders. UNIQUE (reason, day): at most one reminder per invoice, reason and
+    // day, however often alarms fire or messages are redelivered.
+    sql: `
+      CREATE TABLE reminders (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        reason TEXT NOT NULL CHECK (reason IN ('partial_payment', 'due_soon', 'due_today', 'overdue')),
+        day TEXT NOT NULL,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        payload TEXT,
+        lease_until INTEGER,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_attempt_at TEXT,
+        delivered_at TEXT,
+        failed_at TEXT,
+        dead_lettered_at TEXT,
+        updated_at TEXT NOT NULL,
+        UNIQUE (reason, day)
+      );
+      CREATE INDEX reminders_open ON reminders (status) WHERE status IN ('pending', 'sent');
+      CREATE TABLE reminder_state (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        payment_seq INTEGER NOT NULL DEFAULT 0
+      );
+      INSERT INTO reminder_state (singleton, payment_seq) VALUES (1, 0);`,
+  },
+  {
+    id: "002-handover-leases",
+    // A queue message can be lost (a local runtime's in-memory queue loses them on a crash):
+    // reminders.handover_at is when the alarm hands an open reminder to the queue (again) unless a consumer
+    // has claimed it by then; reminder_state.settle_at is the next cadence wake-up. Open reminders from
+    // before this step are due at once, so one stranded by a lost message is handed over at the next wake-up.
+    sql: `
+      ALTER TABLE reminders ADD COLUMN handover_at INTEGER;
+      UPDATE reminders SET handover_at = COALESCE(lease_until, 0) WHERE status IN ('pending', 'sent');
+      ALTER TABLE reminder_state ADD COLUMN settle_at INTEGER;`,
+  },
+  {
+    id: "003-told-of-payments",
+    // The ledger now tells the reminders when a payment was applied; they no longer watch its lines.
+    sql: `
+      ALTER TABLE reminder_state DROP COLUMN payment_seq;`,
+  },
+];
