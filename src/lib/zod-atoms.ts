@@ -1,6 +1,7 @@
 // Shared zod atoms for text that reaches the ledger: ids, numbers, references, names and notes. One
 // definition, reused by the API schemas, the dialects and the providers, so the rules cannot drift.
 import { z } from "zod";
+import { isJsonObject } from "./strict-json";
 
 /**
  * C0 controls (NUL included, U+0000-U+001F), DEL and C1 controls (U+007F-U+009F): exactly Unicode's
@@ -53,6 +54,14 @@ export function textProblem(s: string, max: number, kind: "id" | "text"): string
   if (kind === "id" && BIDI.test(s)) return "contains bidirectional formatting characters";
   return null;
 }
+
+/**
+ * A JSON object passed through as it is, for a part read later by a stricter schema. z.record would copy
+ * it key by key, and assigning an own "__proto__" key (which JSON.parse creates) sets the copy's prototype
+ * instead, so the key vanishes and a later .strict() could never refuse it.
+ */
+export const jsonObject = () =>
+  z.custom<Record<string, unknown>>((v) => isJsonObject(v), "must be a JSON object");
 
 /** Integer minor units, 0 to 2^53 - 1. `-0` is refused: JSON.parse reads "-0" as a distinct value. */
 export const minorUnits = () =>

@@ -6,7 +6,7 @@ import { isInvoiceId } from "../ledger/invoice-id";
 import type { LineInput } from "../ledger/types";
 import { parseBasicAuth } from "../lib/basic-auth";
 import { sha256Hex, timingSafeEqual } from "../lib/crypto";
-import { identifier, MAX_ID_LENGTH, minorUnits, reference, safeText } from "../lib/zod-atoms";
+import { identifier, jsonObject, MAX_ID_LENGTH, minorUnits, reference, safeText } from "../lib/zod-atoms";
 import { MoneyError } from "../money/amount";
 import { isSupportedCurrency } from "../money/currency";
 import { chargebeeToMinor } from "./chargebee-amount";
@@ -75,7 +75,7 @@ const EnvelopeSchema = z.object({
   event_type: identifier(100),
   occurred_at: Unix,
   api_version: z.string().nullish(),
-  content: z.record(z.string(), z.unknown()),
+  content: jsonObject(),
 });
 
 const TransactionSchema = z.object({

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { LineInput } from "../ledger/types";
 import { hmacSha256, timingSafeEqual } from "../lib/crypto";
-import { identifier, MAX_ID_LENGTH, minorUnits, safeText } from "../lib/zod-atoms";
+import { identifier, jsonObject, MAX_ID_LENGTH, minorUnits, safeText } from "../lib/zod-atoms";
 import { isSupportedCurrency } from "../money/currency";
 import {
   type Delivery,
@@ -66,7 +66,7 @@ const Text = safeText(MAX_ID_LENGTH).nullish();
 
 const Envelope = z.object({
   event: identifier(100),
-  payload: z.record(z.string(), z.unknown()),
+  payload: jsonObject(),
   created_at: UnixSeconds,
 });
 

@@ -24,7 +24,7 @@ import { z } from "zod";
 import type { IngestCommand } from "../ledger/commands";
 import { INVOICE_ID } from "../ledger/invoice-id";
 import { verifyStandardWebhook, WhsecSchema } from "../lib/standard-webhooks";
-import { freeText, identifier, minorUnits, safeText } from "../lib/zod-atoms";
+import { freeText, identifier, jsonObject, minorUnits, safeText } from "../lib/zod-atoms";
 import { isSupportedCurrency } from "../money/currency";
 import {
   type Delivery,
@@ -73,7 +73,7 @@ const Envelope = z
   .object({
     type: identifier(100),
     timestamp: z.iso.datetime({ offset: true }),
-    data: z.record(z.string(), z.unknown()),
+    data: jsonObject(),
   })
   .strict();
 
