@@ -5,10 +5,15 @@ import remindersRouter from "./api/reminders/reminders.index";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import refrensDialect from "./dialects/refrens/refrens.index";
 import { createApp } from "./lib/create-app";
+import { apiBodyLimit } from "./lib/json-body";
 import webhooksRouter from "./webhooks/webhooks.index";
 
 export const app = createApp();
 
+// Before any router, so no /v1 or /admin handler ever reads an oversized body (the dialects and the
+// webhooks set their own limits, in their own error shapes).
+app.use("/v1/*", apiBodyLimit());
+app.use("/admin/*", apiBodyLimit());
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
 app.route("/", remindersRouter);

@@ -13,7 +13,8 @@ export const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(
 
 export interface CallOptions {
   body?: unknown;
-  raw?: string | Uint8Array<ArrayBuffer>;
+  /** A ReadableStream is sent without Content-Length, as a chunked upload is. */
+  raw?: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>;
   key?: string;
   headers?: Record<string, string>;
 }
@@ -35,7 +36,9 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
     body = JSON.stringify(opts.body);
     if (!headers.has("content-type")) headers.set("content-type", "application/json");
   }
-  const res = await worker.fetch(new Request(`http://ledger.test${path}`, { method, headers, body }));
+  const init: RequestInit & { duplex?: "half" } = { method, headers, body };
+  if (body instanceof ReadableStream) init.duplex = "half";
+  const res = await worker.fetch(new Request(`http://ledger.test${path}`, init));
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_ID } from "../ledger/invoice-id";
-import { decodeCursor } from "../lib/cursor";
+import { minorUnits, safeText } from "../lib/zod-atoms";
 import { isSupportedCurrency } from "../money/currency";
 
 export const ErrorSchema = z
@@ -26,7 +26,7 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
 });
 
 /** Integer minor units: the only way money crosses our own API. */
-export const MinorUnits = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const MinorUnits = minorUnits();
 
 export const CurrencySchema = z
   .string()
@@ -52,19 +52,29 @@ export const IdempotencyKeyHeader = z.object({
     .openapi({ description: "Same key and body: the same response; same key, other body: 409" }),
 });
 
+/**
+ * ?limit=&cursor=. The cursor is the opaque token of src/api/cursor.ts (checked against its list there);
+ * limit is plain decimal digits, 1-200 (no 1e2, 0x10, +5, 5.0 or spaces), default 50.
+ */
 export const PageQuery = z.object({
-  // Opaque: a cursor this API did not issue is refused, never read as "from the start".
   cursor: z
     .string()
-    .max(100)
-    .refine((c) => decodeCursor(c) >= 0, "is not a cursor this API issued")
+    .min(1)
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API issued")
     .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,2}$/, "must be a whole number from 1 to 200 in plain digits")
+    .transform(Number)
+    .pipe(z.number().int().max(200, "must be at most 200"))
+    .default(50)
+    .openapi({ type: "integer", minimum: 1, maximum: 200, default: 50 }),
 });
 
 export const CustomerSchema = z
   .object({
-    name: z.string().max(200).nullable().default(null),
+    name: safeText(200).nullable().default(null),
     email: z.email().max(254).nullable().default(null),
     phone: z
       .string()

@@ -39,6 +39,12 @@ export function createRouter() {
   });
 }
 
+const HTTP_CODES: Record<number, string> = {
+  400: "malformed_request",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
 export function renderError(err: unknown, c: Context<AppEnv>) {
   if (err instanceof ApiError) {
     // Keep the more precise outcome a handler already set (e.g. "unverified:ip_not_allowed") for the log.
@@ -46,7 +52,7 @@ export function renderError(err: unknown, c: Context<AppEnv>) {
     return c.json(errorBody(err.code, err.message, err.details), err.status);
   }
   if (err instanceof HTTPException) {
-    const code = err.status === 400 ? "malformed_request" : `http_${err.status}`;
+    const code = HTTP_CODES[err.status] ?? `http_${err.status}`;
     c.set("outcome", `rejected:${code}`);
     return c.json(errorBody(code, err.message || "Bad request"), err.status);
   }

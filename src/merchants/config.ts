@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { WhsecSchema } from "../lib/standard-webhooks";
+import { safeText } from "../lib/zod-atoms";
 import { PROVIDERS } from "../providers/registry";
 
 export const MERCHANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -46,7 +47,7 @@ function containsRedacted(value: unknown): boolean {
 
 export const MerchantConfigSchema = z
   .object({
-    name: z.string().min(1).max(200),
+    name: safeText(200).min(1),
     providers: z.object(providerShape).strict().default({}),
     notifications: NotificationsSchema.default(NotificationsSchema.parse({})),
   })

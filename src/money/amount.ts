@@ -58,7 +58,11 @@ export function majorToMinor(value: number | string, currency: string, opts: Min
   if (digits.length > 16)
     throw new MoneyError("amount_out_of_range", `Amount ${text} is beyond the safe integer range`);
   const magnitude = checkRange(Number(digits), text);
-  const negative = sign === "-" && magnitude !== 0;
+  // "-0" (or the number -0, which prints as "0") names no amount; a sender that writes it has a sign bug.
+  if ((sign === "-" && magnitude === 0) || Object.is(value, -0)) {
+    throw new MoneyError("invalid_amount", "-0 is not an amount");
+  }
+  const negative = sign === "-";
   if (negative && !opts.allowNegative)
     throw new MoneyError("negative_amount", `Amount must not be negative: ${text}`);
   return negative ? -magnitude : magnitude;

@@ -6,6 +6,7 @@ import { isInvoiceId } from "../ledger/invoice-id";
 import type { LineInput } from "../ledger/types";
 import { parseBasicAuth } from "../lib/basic-auth";
 import { secretsEqual } from "../lib/crypto";
+import { identifier, jsonObject, MAX_ID_LENGTH, minorUnits, reference, safeText } from "../lib/zod-atoms";
 import { MoneyError } from "../money/amount";
 import { isSupportedCurrency } from "../money/currency";
 import { chargebeeToMinor } from "./chargebee-amount";
@@ -61,23 +62,24 @@ async function verify(delivery: Delivery, config: ChargebeeConfig): Promise<Veri
 
 // ---------------------------------------------------------------- payload shapes (only what we read)
 
-const Id = z.string().min(1).max(200);
-const Cents = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Id = identifier(200);
+const Cents = minorUnits();
 const Unix = z.number().int().min(0).max(253402300799);
-const Text = z.string().max(1000);
+/** Method, reference number, gateway id: they become the line's method and reference. */
+const Text = reference(MAX_ID_LENGTH);
 
 const EnvelopeSchema = z.object({
   id: Id,
-  event_type: z.string().min(1).max(100),
+  event_type: identifier(100),
   occurred_at: Unix,
   api_version: z.string().nullish(),
-  content: z.record(z.string(), z.unknown()),
+  content: jsonObject(),
 });
 
 const TransactionSchema = z.object({
   id: Id,
-  type: z.string(),
-  status: z.string().nullish(),
+  type: safeText(50),
+  status: safeText(50).nullish(),
   currency_code: z.string(),
   amount: Cents.nullish(),
   date: Unix.nullish(),
@@ -98,7 +100,7 @@ const TransactionSchema = z.object({
 
 const InvoiceSchema = z.object({
   id: Id,
-  status: z.string().max(50).nullish(),
+  status: safeText(50).nullish(),
   currency_code: z.string(),
   total: Cents.nullish(),
   amount_paid: Cents.nullish(),

@@ -2,6 +2,7 @@
 // `X-WH-Signature`, and invoice snapshots whose amounts are cumulative decimal major units.
 import { z } from "zod";
 import { fromBase64 } from "../lib/crypto";
+import { MAX_ID_LENGTH, textProblem } from "../lib/zod-atoms";
 import { MoneyError, majorToMinor } from "../money/amount";
 import { isSupportedCurrency } from "../money/currency";
 import {
@@ -131,7 +132,13 @@ const ACTED_ON = new Set<string>(Object.values(EVENT_BY_STATUS));
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
+/** A non-empty string field, or null; over 255 characters or with control characters it is refused. */
+function str(v: unknown, kind: "id" | "text" = "text"): string | null {
+  if (typeof v !== "string" || v.trim() === "") return null;
+  const problem = textProblem(v, MAX_ID_LENGTH, kind);
+  if (problem) throw new MalformedPayload(`A string field ${problem}`);
+  return v.trim();
+}
 
 /**
  * HighLevel's published invoice examples carry no `type` field, while its other webhooks (and its
@@ -164,9 +171,9 @@ const optionalMoney = (value: unknown, field: string, currency: string) =>
 
 function normalize(body: unknown, delivery: Delivery): Normalized {
   if (!isObject(body)) throw new MalformedPayload("HighLevel body must be a JSON object");
-  const eventId = str(body.webhookId) ?? `sha256:${delivery.sha256}`;
+  const eventId = str(body.webhookId, "id") ?? `sha256:${delivery.sha256}`;
   const { type, acted } = classify(body);
-  const invoiceId = str(body._id);
+  const invoiceId = str(body._id, "id");
 
   if (!acted) {
     // Only invoice events name an invoice; another webhook's `_id` is some other object's.
@@ -195,7 +202,7 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
   const contact = isObject(body.contactDetails) ? body.contactDetails : {};
   const dueDate = /^\d{4}-\d{2}-\d{2}/.exec(str(body.dueDate) ?? "")?.[0] ?? null;
   const number =
-    typeof body.invoiceNumber === "number" ? String(body.invoiceNumber) : str(body.invoiceNumber);
+    typeof body.invoiceNumber === "number" ? String(body.invoiceNumber) : str(body.invoiceNumber, "id");
 
   const command: Extract<Normalized, { kind: "events" }>["invoices"][number]["command"] = {
     facts: {

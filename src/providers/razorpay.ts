@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { LineInput } from "../ledger/types";
 import { hmacSha256, timingSafeEqual } from "../lib/crypto";
+import { identifier, jsonObject, MAX_ID_LENGTH, minorUnits, safeText } from "../lib/zod-atoms";
 import { isSupportedCurrency } from "../money/currency";
 import {
   type Delivery,
@@ -71,16 +72,18 @@ async function verify(delivery: Delivery, config: RazorpayConfig): Promise<Verif
 
 /** Unix seconds up to year 9999, so converting to a Date can never throw. */
 const UnixSeconds = z.int().min(0).max(253_402_300_799);
-const Minor = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Minor = minorUnits();
 const Currency = z.string().refine(isSupportedCurrency, "is not a supported ISO 4217 currency");
 /** Razorpay ids (`inv_…`, `pay_…`, `rfnd_…`); also the invoice ids our API can address. */
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "is not a Razorpay id");
-// Descriptive fields are not limited beyond the body size: a long name must never hold up a payment.
-const Text = z.string().nullish();
+// Descriptive fields (names, invoice number, method, status): capped far above Razorpay's own limits (an
+// invoice_number is at most 40 characters, https://razorpay.com/docs/api/payments/invoices/create/), so a
+// genuine payment is never held up, while control characters and unbounded text never reach the ledger.
+const Text = safeText(MAX_ID_LENGTH).nullish();
 
 const Envelope = z.object({
-  event: z.string().min(1).max(100),
-  payload: z.record(z.string(), z.unknown()),
+  event: identifier(100),
+  payload: jsonObject(),
   created_at: UnixSeconds,
 });
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { LineInput } from "../ledger/types";
 import { secretsEqual } from "../lib/crypto";
+import { textProblem } from "../lib/zod-atoms";
 import { MoneyError, majorToMinor } from "../money/amount";
 import { isSupportedCurrency } from "../money/currency";
 import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
@@ -72,11 +73,20 @@ async function verify(delivery: Delivery, config: RivertyConfig): Promise<Verifi
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** Longest Riverty reference taken; the event id joins three of them, so they are kept short. */
+export const MAX_RIVERTY_REFERENCE = 100;
+
 /** Reference fields may arrive as strings or (document numbers) as integers. */
-function ref(v: unknown): string | null {
-  if (typeof v === "string" && v.trim() !== "") return v.trim();
-  if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
-  return null;
+function ref(v: unknown, field: string): string | null {
+  const s =
+    typeof v === "string" && v.trim() !== ""
+      ? v.trim()
+      : typeof v === "number" && Number.isSafeInteger(v)
+        ? String(v)
+        : null;
+  const problem = s === null ? null : textProblem(s, MAX_RIVERTY_REFERENCE, "id");
+  if (problem) throw new MalformedPayload(`parameters.${field} ${problem}`);
+  return s;
 }
 
 function money(value: unknown, field: string, currency: string): number {
@@ -113,10 +123,10 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
       `parameters.currency ${JSON.stringify(p.currency)} is not a supported ISO 4217 code`,
     );
   }
-  const invoiceId = ref(p.invoiceReference) ?? ref(p.orderReference);
+  const invoiceId = ref(p.invoiceReference, "invoiceReference") ?? ref(p.orderReference, "orderReference");
   if (!invoiceId) throw new MalformedPayload("parameters.invoiceReference (or orderReference) is missing");
-  const paymentDocument = ref(p.paymentDocument);
-  const transactionId = ref(p.transactionId);
+  const paymentDocument = ref(p.paymentDocument, "paymentDocument");
+  const transactionId = ref(p.transactionId, "transactionId");
   if (!paymentDocument || !transactionId) {
     throw new MalformedPayload("parameters.paymentDocument and parameters.transactionId are required");
   }

@@ -24,6 +24,7 @@ import { z } from "zod";
 import type { IngestCommand } from "../ledger/commands";
 import { INVOICE_ID } from "../ledger/invoice-id";
 import { verifyStandardWebhook, WhsecSchema } from "../lib/standard-webhooks";
+import { freeText, identifier, jsonObject, minorUnits, safeText } from "../lib/zod-atoms";
 import { isSupportedCurrency } from "../money/currency";
 import {
   type Delivery,
@@ -61,18 +62,18 @@ async function verify(delivery: Delivery, config: StandardConfig): Promise<Verif
 
 // ------------------------------------------------------------------ events
 
-const Minor = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Minor = minorUnits();
 const Positive = Minor.min(1);
 const Currency = z.string().refine(isSupportedCurrency, "is not a supported ISO 4217 currency");
 const InvoiceId = z.string().regex(INVOICE_ID, "is not a valid invoice id");
 const ExternalId = z.string().regex(/^[\x21-\x7e]{1,255}$/, "ids are 1-255 printable ASCII characters");
-const Reason = z.string().max(2000).nullish();
+const Reason = freeText(2000).nullish();
 
 const Envelope = z
   .object({
-    type: z.string().min(1).max(100),
+    type: identifier(100),
     timestamp: z.iso.datetime({ offset: true }),
-    data: z.record(z.string(), z.unknown()),
+    data: jsonObject(),
   })
   .strict();
 
@@ -83,10 +84,10 @@ const EVENTS = {
       currency: Currency,
       total: Minor,
       due_date: z.iso.date().nullish(),
-      number: z.string().min(1).max(64).nullish(),
+      number: identifier(64).nullish(),
       customer: z
         .object({
-          name: z.string().max(200).nullish(),
+          name: safeText(200).nullish(),
           email: z.email().max(254).nullish(),
           phone: z
             .string()
@@ -111,8 +112,8 @@ const EVENTS = {
         .regex(/^[a-z0-9_]{1,32}$/, "is 1-32 of a-z 0-9 _")
         .nullish(),
       paid_at: z.iso.datetime({ offset: true }).nullish(),
-      reference: z.string().max(128).nullish(),
-      notes: z.string().max(2000).nullish(),
+      reference: identifier(128).nullish(),
+      notes: freeText(2000).nullish(),
     })
     .strict()
     .refine((p) => p.amount + (p.tds ?? 0) > 0, {

@@ -4,6 +4,8 @@ import { isInvoiceId } from "../ledger/invoice-id";
 import type { AppEnv } from "../lib/create-app";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
+import { limitBody } from "../lib/json-body";
+import { decodeUtf8, parseStrictJson } from "../lib/strict-json";
 import { MERCHANT_ID } from "../merchants/config";
 import { getMerchant } from "../merchants/store";
 import { PROVIDERS } from "../providers/registry";
@@ -18,10 +20,13 @@ const router = new Hono<AppEnv>();
  * One pipeline for every provider: read the raw bytes once, verify them, only then parse and normalize,
  * then apply to each invoice's ledger and answer 2xx only after every ledger committed.
  */
-router.post("/webhooks/riverty/:merchantId/:token", (c) =>
+// Hono's bodyLimit: refused on Content-Length, or, chunked, as soon as the stream passes the limit.
+const limit = limitBody(MAX_WEBHOOK_BYTES, () => tooLarge());
+
+router.post("/webhooks/riverty/:merchantId/:token", limit, (c) =>
   receive(c, "riverty", { token: c.req.param("token") }),
 );
-router.post("/webhooks/:provider/:merchantId", (c) => {
+router.post("/webhooks/:provider/:merchantId", limit, (c) => {
   const provider = c.req.param("provider");
   if (provider === "riverty") throw new ApiError(404, "not_found", "Riverty deliveries need the token path");
   return receive(c, provider, {});
@@ -34,10 +39,7 @@ async function receive(c: import("hono").Context<AppEnv>, name: string, params: 
   if (!MERCHANT_ID.test(merchantId)) throw new ApiError(404, "not_found", "Unknown merchant");
   c.set("merchantId", merchantId);
 
-  const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_WEBHOOK_BYTES) throw tooLarge();
   const raw = new Uint8Array(await c.req.arrayBuffer());
-  if (raw.byteLength > MAX_WEBHOOK_BYTES) throw tooLarge();
 
   const merchant = await getMerchant(c.env.MERCHANTS, merchantId);
   const config = merchant?.providers?.[name as keyof typeof merchant.providers];
@@ -61,16 +63,19 @@ async function receive(c: import("hono").Context<AppEnv>, name: string, params: 
   let normalized: Normalized;
   let rawBody = "";
   try {
-    rawBody = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
-    normalized = provider.normalize(JSON.parse(rawBody), delivery);
+    // Verified bytes, read strictly: a duplicate key inside a valid signature is refused, not resolved.
+    rawBody = decodeUtf8(raw);
+    normalized = provider.normalize(parseStrictJson(rawBody), delivery);
   } catch (err) {
-    if (err instanceof SyntaxError || err instanceof TypeError || err instanceof MalformedPayload) {
+    if (err instanceof SyntaxError || err instanceof MalformedPayload) {
       c.set("outcome", "malformed");
-      throw new ApiError(
-        400,
-        "malformed_payload",
-        err instanceof MalformedPayload ? err.message : "Body is not valid JSON",
-      );
+      // Both name the problem (a duplicate key and its place, a missing field) without echoing the body.
+      throw new ApiError(400, "malformed_payload", err.message);
+    }
+    if (err instanceof TypeError) {
+      // A shape normalize did not foresee (a field of the wrong type deep inside): the sender's to fix.
+      c.set("outcome", "malformed");
+      throw new ApiError(400, "malformed_payload", "The payload could not be understood");
     }
     throw err;
   }

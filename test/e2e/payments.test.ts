@@ -439,7 +439,7 @@ describe("reversing a payment", () => {
 });
 
 describe("bad input changes nothing", () => {
-  it("malformed JSON is 400; wrong types and unknown fields are 422", async () => {
+  it("malformed JSON and bodies that are not objects are 400; wrong types and unknown fields are 422", async () => {
     const { key, id } = await setup();
     await pay(key, id, { amount: 100 });
     const before = await snapshot(key, id);
@@ -457,8 +457,8 @@ describe("bad input changes nothing", () => {
       [JSON.stringify({ amount: 100, reference: "x".repeat(129) }), 422],
       [JSON.stringify({ amount: 100, allow_overpayment: "yes" }), 422],
       [JSON.stringify({ amount: 100, currency: "XXX" }), 422],
-      [JSON.stringify([{ amount: 100 }]), 422],
-      ["null", 422],
+      [JSON.stringify([{ amount: 100 }]), 400],
+      ["null", 400],
     ];
     for (const [raw, status] of cases) {
       const res = await call("POST", `/v1/invoices/${id}/payments`, {

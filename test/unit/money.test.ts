@@ -51,8 +51,15 @@ describe("majorToMinor", () => {
     expect(majorToMinor("100.0", "JPY")).toBe(100);
     expect(majorToMinor("+5", "EUR")).toBe(500);
     expect(majorToMinor("0007.5", "EUR")).toBe(750);
-    expect(majorToMinor("-0", "EUR")).toBe(0);
-    expect(majorToMinor("-0.00", "EUR")).toBe(0);
+  });
+
+  it("refuses -0, written or as the number: it names no amount", () => {
+    for (const v of ["-0", "-0.00", -0])
+      expect(
+        code(() => majorToMinor(v, "EUR")),
+        String(v),
+      ).toBe("invalid_amount");
+    expect(majorToMinor(0, "EUR")).toBe(0);
   });
 
   it("refuses more decimals than the currency allows instead of rounding", () => {

@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { jsonObjectBody } from "../../lib/json-body";
+import { identifier } from "../../lib/zod-atoms";
 import { MerchantConfigSchema } from "../../merchants/config";
 import { errorResponse, jsonBody, jsonResponse, MerchantIdParam } from "../schemas";
 
@@ -23,6 +25,7 @@ export const putMerchant = createRoute({
   tags,
   security,
   summary: "Create or replace a merchant's configuration (secrets are write-only)",
+  middleware: jsonObjectBody("required"),
   request: { params: z.object({ merchantId: MerchantIdParam }), body: jsonBody(MerchantConfigSchema) },
   responses: {
     200: jsonResponse(MerchantSchema, "Updated"),
@@ -52,6 +55,7 @@ export const createApiKey = createRoute({
   tags,
   security,
   summary: "Issue an API key; the key is shown once, only its hash is stored",
+  middleware: jsonObjectBody("none"),
   request: { params: z.object({ merchantId: MerchantIdParam }) },
   responses: {
     201: jsonResponse(z.object({ id: z.string(), key: z.string(), created_at: z.string() }), "The new key"),
@@ -66,7 +70,8 @@ export const revokeApiKey = createRoute({
   tags,
   security,
   summary: "Revoke an API key",
-  request: { params: z.object({ merchantId: MerchantIdParam, keyId: z.string().max(64) }) },
+  middleware: jsonObjectBody("none"),
+  request: { params: z.object({ merchantId: MerchantIdParam, keyId: identifier(64) }) },
   responses: {
     204: { description: "Revoked" },
     401: errorResponse("Missing or wrong admin token"),

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../lib/create-app";
 import { notFound } from "../../lib/errors";
+import { readPage } from "../cursor";
 import { ledgerFor, unwrap } from "../ledger-client";
 import { invoiceView } from "../views";
 import type * as routes from "./invoices.routes";
@@ -43,9 +44,7 @@ export const voidInvoice: RouteHandler<typeof routes.voidInvoice, AppEnv> = asyn
 
 export const listAnomalies: RouteHandler<typeof routes.listAnomalies, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
-  const { cursor, limit } = c.req.valid("query");
-  const page = await ledgerFor(c.env, merchant(c), invoiceId).listAnomalies(cursor, limit);
-  if (!page) throw notFound("Invoice");
+  const page = await readPage(c.env, merchant(c), invoiceId, "anomalies", c.req.valid("query"));
   return c.json(
     {
       data: page.items.map((a) => ({
@@ -56,7 +55,7 @@ export const listAnomalies: RouteHandler<typeof routes.listAnomalies, AppEnv> = 
         message: a.message,
         created_at: a.createdAt,
       })),
-      next_cursor: page.nextCursor,
+      next_cursor: page.next_cursor,
     },
     200,
   );
@@ -64,9 +63,7 @@ export const listAnomalies: RouteHandler<typeof routes.listAnomalies, AppEnv> = 
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
-  const { cursor, limit } = c.req.valid("query");
-  const page = await ledgerFor(c.env, merchant(c), invoiceId).listEvents(cursor, limit);
-  if (!page) throw notFound("Invoice");
+  const page = await readPage(c.env, merchant(c), invoiceId, "events", c.req.valid("query"));
   return c.json(
     {
       data: page.items.map((e) => ({
@@ -79,7 +76,7 @@ export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async 
         raw_body: e.rawBody,
         received_at: e.receivedAt,
       })),
-      next_cursor: page.nextCursor,
+      next_cursor: page.next_cursor,
     },
     200,
   );

@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { jsonObjectBody } from "../../lib/json-body";
+import { identifier } from "../../lib/zod-atoms";
 import {
   CurrencySchema,
   CustomerSchema,
@@ -21,7 +23,7 @@ export const InvoiceUpsertSchema = z
     currency: CurrencySchema,
     total: MinorUnits.openapi({ description: "Invoice total in minor units", example: 479030 }),
     due_date: z.iso.date().nullable().default(null),
-    number: z.string().min(1).max(64).nullable().default(null),
+    number: identifier(64).nullable().default(null),
     customer: CustomerSchema.default({ name: null, email: null, phone: null }),
   })
   .strict()
@@ -33,12 +35,16 @@ export const upsertInvoice = createRoute({
   tags,
   security,
   summary: "Create or update an invoice",
+  middleware: jsonObjectBody("required"),
   request: { params, body: jsonBody(InvoiceUpsertSchema) },
   responses: {
     200: jsonResponse(InvoiceSchema, "Updated"),
     201: jsonResponse(InvoiceSchema, "Created"),
     401: errorResponse("Missing or invalid API key"),
     409: errorResponse("The currency cannot change once the invoice has lines"),
+    400: errorResponse("No body, or not a strict JSON object"),
+    413: errorResponse("Body over 64 KiB"),
+    415: errorResponse("Content-Type is not application/json"),
     422: errorResponse("Invalid invoice"),
   },
 });
@@ -63,6 +69,7 @@ export const voidInvoice = createRoute({
   tags,
   security,
   summary: "Void an invoice: no further payments through the API, reminders stop",
+  middleware: jsonObjectBody("none"),
   request: { params },
   responses: {
     200: jsonResponse(InvoiceSchema, "The voided invoice"),

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../lib/create-app";
-import { notFound } from "../../lib/errors";
+import { readPage } from "../cursor";
 import { idempotency, ledgerFor, unwrap } from "../ledger-client";
 import { invoiceView, lineView } from "../views";
 import type * as routes from "./payments.routes";
@@ -40,10 +40,8 @@ export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = 
 
 export const listPayments: RouteHandler<typeof routes.listPayments, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
-  const { cursor, limit } = c.req.valid("query");
-  const page = await ledgerFor(c.env, c.get("merchantId")!, invoiceId).listLines(cursor, limit);
-  if (!page) throw notFound("Invoice");
-  return c.json({ data: page.items.map(lineView), next_cursor: page.nextCursor }, 200);
+  const page = await readPage(c.env, c.get("merchantId")!, invoiceId, "lines", c.req.valid("query"));
+  return c.json({ data: page.items.map(lineView), next_cursor: page.next_cursor }, 200);
 };
 
 export const reversePayment: RouteHandler<typeof routes.reversePayment, AppEnv> = async (c) => {

@@ -1,4 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { jsonObjectBody } from "../../lib/json-body";
+import { freeText, identifier } from "../../lib/zod-atoms";
 import {
   CurrencySchema,
   errorResponse,
@@ -40,8 +42,8 @@ export const PaymentCreateSchema = z
     transaction_charge: MinorUnits.default(0).openapi({ description: "Recorded, not credited" }),
     method: z.enum(PAYMENT_METHODS).default("other"),
     paid_at: z.iso.datetime({ offset: true }).nullable().default(null),
-    reference: z.string().max(128).nullable().default(null),
-    notes: z.string().max(2000).nullable().default(null),
+    reference: identifier(128).nullable().default(null),
+    notes: freeText(2000).nullable().default(null),
     allow_overpayment: z.boolean().default(false),
   })
   .strict()
@@ -57,12 +59,16 @@ export const createPayment = createRoute({
   tags,
   security,
   summary: "Record an offline payment (cash, cheque, bank transfer, TDS...)",
+  middleware: jsonObjectBody("required"),
   request: { params, headers: IdempotencyKeyHeader, body: jsonBody(PaymentCreateSchema) },
   responses: {
     201: jsonResponse(PaymentResultSchema, "The payment and the invoice's new balance"),
     401: errorResponse("Missing or invalid API key"),
+    400: errorResponse("No body ({} pays the whole amount due), or not a strict JSON object"),
     404: errorResponse("Unknown invoice"),
     409: errorResponse("invoice_not_payable, or idempotency_key_reused"),
+    413: errorResponse("Body over 64 KiB"),
+    415: errorResponse("Content-Type is not application/json"),
     422: errorResponse("amount_exceeds_due, currency_mismatch or validation_failed"),
   },
 });
@@ -82,7 +88,7 @@ export const listPayments = createRoute({
 });
 
 export const ReverseSchema = z
-  .object({ reason: z.string().max(500).nullable().default(null) })
+  .object({ reason: freeText(500).nullable().default(null) })
   .strict()
   .openapi("PaymentReverse");
 
@@ -92,8 +98,9 @@ export const reversePayment = createRoute({
   tags,
   security,
   summary: "Reverse a payment (a bounced cheque), once",
+  middleware: jsonObjectBody("optional"),
   request: {
-    params: params.extend({ paymentId: z.string().max(64) }),
+    params: params.extend({ paymentId: identifier(64) }),
     headers: IdempotencyKeyHeader,
     body: { ...jsonBody(ReverseSchema), required: false },
   },

@@ -1,8 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../lib/create-app";
-import { notFound } from "../../lib/errors";
 import type { Reminder } from "../../reminders/types";
-import { ledgerFor } from "../ledger-client";
+import { readPage } from "../cursor";
 import type * as routes from "./reminders.routes";
 
 export const reminderView = (r: Reminder) => ({
@@ -23,8 +22,6 @@ export const reminderView = (r: Reminder) => ({
 
 export const listReminders: RouteHandler<typeof routes.listReminders, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
-  const { cursor, limit } = c.req.valid("query");
-  const page = await ledgerFor(c.env, c.get("merchantId")!, invoiceId).listReminders(cursor, limit);
-  if (!page) throw notFound("Invoice");
-  return c.json({ data: page.items.map(reminderView), next_cursor: page.nextCursor }, 200);
+  const page = await readPage(c.env, c.get("merchantId")!, invoiceId, "reminders", c.req.valid("query"));
+  return c.json({ data: page.items.map(reminderView), next_cursor: page.next_cursor }, 200);
 };

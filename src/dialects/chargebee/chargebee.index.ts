@@ -6,6 +6,7 @@ import { InvoiceIdParam } from "../../api/schemas";
 import type { CommandResult } from "../../ledger/commands";
 import { parseBasicAuth } from "../../lib/basic-auth";
 import type { AppEnv } from "../../lib/create-app";
+import { API_BODY_LIMIT, limitBody } from "../../lib/json-body";
 import { resolveApiKey } from "../../merchants/store";
 import { MoneyError } from "../../money/amount";
 import { chargebeeToMinor, minorToChargebee } from "../../providers/chargebee-amount";
@@ -15,7 +16,6 @@ import { CHARGEBEE_METHODS, parseRecordPaymentForm } from "./record-payment-form
 
 /** Kept apart from the "chargebee" webhook source: these are payments our merchant recorded, not Chargebee. */
 const SOURCE = "chargebee-api";
-const MAX_BODY_BYTES = 16 * 1024;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 const router = new Hono<AppEnv>();
@@ -44,10 +44,8 @@ async function authenticate(c: Context<AppEnv>): Promise<string> {
 
 async function readForm(c: Context<AppEnv>): Promise<string> {
   const type = c.req.header("content-type") ?? "";
-  if (Number(c.req.header("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
   // Bytes, not c.req.text(): workerd warns when a form body is read as text, and a form is ASCII anyway.
   const raw = await c.req.arrayBuffer();
-  if (raw.byteLength > MAX_BODY_BYTES) throw tooLarge();
   let body: string;
   try {
     body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
@@ -64,8 +62,10 @@ async function readForm(c: Context<AppEnv>): Promise<string> {
   return body;
 }
 
-const tooLarge = () =>
-  new ChargebeeError(400, "invalid_request", `Request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+const limit = limitBody(
+  API_BODY_LIMIT,
+  () => new ChargebeeError(413, "payload_too_large", `Request bodies are limited to ${API_BODY_LIMIT} bytes`),
+);
 
 function refused(result: Extract<CommandResult<unknown>, { ok: false }>): ChargebeeError {
   switch (result.code) {
@@ -84,7 +84,7 @@ function refused(result: Extract<CommandResult<unknown>, { ok: false }>): Charge
   }
 }
 
-router.post("/api/v2/invoices/:invoiceId/record_payment", async (c) => {
+router.post("/api/v2/invoices/:invoiceId/record_payment", limit, async (c) => {
   const merchantId = await authenticate(c);
   const invoiceId = c.req.param("invoiceId");
   if (!InvoiceIdParam.safeParse(invoiceId).success) throw resourceNotFound();

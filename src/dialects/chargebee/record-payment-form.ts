@@ -1,4 +1,5 @@
 // The form-encoded body of `POST /api/v2/invoices/{id}/record_payment` (research §4.2, seed 004).
+import { freeText, identifier } from "../../lib/zod-atoms";
 import { ChargebeeError, paramError } from "./chargebee-errors";
 
 /** Chargebee's offline payment methods (SDK enum plus the v1 names), in our vocabulary. */
@@ -35,11 +36,14 @@ export interface RecordPaymentInput {
 
 const MAX_UNIX = 253402300799;
 
-function text(params: Map<string, string>, name: string, max: number): string | null {
+/** `id`: an id or reference (no control or bidirectional formatting characters); otherwise free text. */
+function text(params: Map<string, string>, name: string, max: number, kind: "id" | "text"): string | null {
   const v = params.get(name);
   if (v === undefined || v === "") return null;
   if (v.length > max)
     throw paramError(name, "param_wrong_value", `${name} cannot be longer than ${max} characters`);
+  const ok = (kind === "id" ? identifier(max) : freeText(max)).safeParse(v);
+  if (!ok.success) throw paramError(name, "param_wrong_value", `${name} ${ok.error.issues[0]?.message}`);
   return v;
 }
 
@@ -53,10 +57,31 @@ function integer(params: Map<string, string>, name: string, max: number): number
   return Number(v);
 }
 
+/**
+ * application/x-www-form-urlencoded pairs (https://url.spec.whatwg.org/#urlencoded-parsing), except that
+ * a percent-encoding of invalid UTF-8 is refused: URLSearchParams would store U+FFFD in its place.
+ */
+function formPairs(body: string): Array<[string, string]> {
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, " "));
+    } catch {
+      throw new ChargebeeError(400, "invalid_request", "The form is not valid percent-encoded UTF-8");
+    }
+  };
+  return body
+    .split("&")
+    .filter((pair) => pair !== "")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      return eq < 0 ? [decode(pair), ""] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))];
+    });
+}
+
 /** Parses and checks the form; unknown or repeated parameters are refused rather than guessed at. */
 export function parseRecordPaymentForm(body: string): RecordPaymentInput {
   const params = new Map<string, string>();
-  for (const [k, v] of new URLSearchParams(body)) {
+  for (const [k, v] of formPairs(body)) {
     if (params.has(k)) throw paramError(k, "param_wrong_value", `${k} is given more than once`);
     params.set(k, v);
   }
@@ -90,11 +115,11 @@ export function parseRecordPaymentForm(body: string): RecordPaymentInput {
   return {
     amount: integer(params, "transaction[amount]", Number.MAX_SAFE_INTEGER),
     paymentMethod: method,
-    referenceNumber: text(params, "transaction[reference_number]", 100),
-    customPaymentMethodId: text(params, "transaction[custom_payment_method_id]", 50),
-    idAtGateway: text(params, "transaction[id_at_gateway]", 100),
+    referenceNumber: text(params, "transaction[reference_number]", 100, "id"),
+    customPaymentMethodId: text(params, "transaction[custom_payment_method_id]", 50, "id"),
+    idAtGateway: text(params, "transaction[id_at_gateway]", 100, "id"),
     date: integer(params, "transaction[date]", MAX_UNIX),
-    comment: text(params, "comment", 300),
+    comment: text(params, "comment", 300, "text"),
   };
 }
 

@@ -4,6 +4,9 @@ const CLASSES = {
   401: ["NotAuthenticated", "not-authenticated"],
   404: ["NotFound", "not-found"],
   409: ["Conflict", "conflict"],
+  // Feathers has no class for these (https://feathersjs.com/api/errors); named the way its own classes are.
+  413: ["PayloadTooLarge", "payload-too-large"],
+  415: ["UnsupportedMediaType", "unsupported-media-type"],
   422: ["Unprocessable", "unprocessable"],
   500: ["GeneralError", "general-error"],
 } as const;

@@ -2,6 +2,7 @@
 // object Refrens answers with, mapped to and from ledger lines.
 import { z } from "zod";
 import type { Line } from "../../ledger/types";
+import { freeText, identifier } from "../../lib/zod-atoms";
 import { minorToMajorNumber } from "../../money/amount";
 
 /** Refrens's methods, in our vocabulary. Credit and debit cards are both recorded as "card". */
@@ -28,7 +29,11 @@ const FROM_OURS: Record<string, RefrensMethod> = {
   upi: "UPI",
 };
 
-const Major = z.number().min(0).max(Number.MAX_SAFE_INTEGER);
+const Major = z
+  .number()
+  .min(0)
+  .max(Number.MAX_SAFE_INTEGER)
+  .refine((n) => !Object.is(n, -0), "must not be -0");
 
 export const RefrensPaymentSchema = z
   .object({
@@ -38,13 +43,8 @@ export const RefrensPaymentSchema = z
     transactionCharge: Major.default(0),
     paymentDate: z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional(),
     paymentMethod: z.enum(Object.keys(REFRENS_METHODS) as [RefrensMethod, ...RefrensMethod[]]).optional(),
-    notes: z.string().max(2000).optional(),
-    refId: z
-      .string()
-      .min(1)
-      .max(128)
-      .regex(/^\P{Cc}+$/u, "must be printable")
-      .optional(),
+    notes: freeText(2000).optional(),
+    refId: identifier(128).optional(),
   })
   .strict();
 

@@ -6,6 +6,7 @@ import { InvoiceIdParam } from "../../api/schemas";
 import type { CommandResult } from "../../ledger/commands";
 import type { Line } from "../../ledger/types";
 import type { AppEnv } from "../../lib/create-app";
+import { API_BODY_LIMIT, limitBody, readJsonObject } from "../../lib/json-body";
 import { resolveApiKey } from "../../merchants/store";
 import { MoneyError, majorToMinor } from "../../money/amount";
 import { notAuthenticated, notFound, RefrensError } from "./refrens-errors";
@@ -13,7 +14,6 @@ import { REFRENS_METHODS, RefrensPaymentSchema, refrensPaymentView } from "./ref
 
 const SOURCE = "refrens";
 const PATH = "/businesses/:urlKey/invoices/:invoice/payments";
-const MAX_BODY_BYTES = 64 * 1024;
 /** Enough for any real invoice; a ledger is never listed without bound. */
 const MAX_LINES = 10_000;
 
@@ -47,19 +47,24 @@ function invoiceParam(c: Context<AppEnv>): string {
   return id;
 }
 
-async function readBody(c: Context<AppEnv>): Promise<unknown> {
-  if (Number(c.req.header("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
-  const text = await c.req.text();
-  if (text.length > MAX_BODY_BYTES) throw tooLarge();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new RefrensError(400, "Body is not valid JSON", "malformed_request");
+/** The same reading as /v1's (strict JSON object, Content-Type: application/json), in Refrens's shape. */
+async function readBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  const read = await readJsonObject(c.req.raw);
+  if (!read.ok) throw new RefrensError(read.refusal.status, read.refusal.message, read.refusal.code);
+  if (read.value === undefined) {
+    throw new RefrensError(
+      400,
+      "The body must be a JSON object; send {} to pay the whole amount due",
+      "invalid_body",
+    );
   }
+  return read.value;
 }
 
-const tooLarge = () =>
-  new RefrensError(400, `Bodies are limited to ${MAX_BODY_BYTES} bytes`, "payload_too_large");
+const limit = limitBody(
+  API_BODY_LIMIT,
+  () => new RefrensError(413, `Bodies are limited to ${API_BODY_LIMIT} bytes`, "payload_too_large"),
+);
 
 function minor(value: number, field: string, currency: string): number {
   try {
@@ -85,7 +90,7 @@ function refused(result: Extract<CommandResult<unknown>, { ok: false }>): Refren
   }
 }
 
-router.post(PATH, async (c) => {
+router.post(PATH, limit, async (c) => {
   const merchantId = await authenticate(c);
   const invoiceId = invoiceParam(c);
   const parsed = RefrensPaymentSchema.safeParse(await readBody(c));

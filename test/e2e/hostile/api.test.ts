@@ -1,0 +1,427 @@
+// Hostile input against the merchant API (/v1) and the admin API (/admin): every refusal is a 4xx with
+// {"error": {code, message}} and changes nothing.
+import { describe } from "vitest";
+import { authCases, jsonBodyCases, type Route } from "./bodies";
+import { admin, bearer, type Case, newIds, runCases, useWorld } from "./world";
+
+const ids = newIds();
+const world = useWorld(ids);
+
+const KIB64 = 64 * 1024;
+const inv = `/v1/invoices/${ids.invoiceId}`;
+const json = { "content-type": "application/json" };
+
+const routes: Route[] = [
+  {
+    label: "PUT invoice",
+    method: "PUT",
+    path: inv,
+    base: { currency: "INR", total: 200000, due_date: "2030-02-28", number: "H-2" },
+    auth: bearer,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "POST payment",
+    method: "POST",
+    path: `${inv}/payments`,
+    base: { amount: 100 },
+    auth: bearer,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "POST reverse",
+    method: "POST",
+    path: (w) => `${inv}/payments/${w.paymentId}/reverse`,
+    base: { reason: "bounced" },
+    auth: bearer,
+    shape: "api",
+    body: "optional",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "POST void",
+    method: "POST",
+    path: `${inv}/void`,
+    base: {},
+    auth: bearer,
+    shape: "api",
+    body: "none",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "PUT merchant",
+    method: "PUT",
+    path: `/admin/merchants/${ids.merchantId}`,
+    base: { name: "Renamed" },
+    auth: admin,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "POST api-key",
+    method: "POST",
+    path: `/admin/merchants/${ids.merchantId}/api-keys`,
+    base: {},
+    auth: admin,
+    shape: "api",
+    body: "none",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "DELETE api-key",
+    method: "DELETE",
+    path: (w) => `/admin/merchants/${ids.merchantId}/api-keys/${w.keyId}`,
+    base: {},
+    auth: admin,
+    shape: "api",
+    body: "none",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+];
+
+/** Field-level cases: a valid body with one field made hostile. */
+function fieldCases(
+  label: string,
+  method: string,
+  path: Case["path"],
+  base: object,
+  auth: Case["auth"],
+  rows: Array<[string, Record<string, unknown>, number]>,
+): Case[] {
+  return rows.map(([name, over, status]) => ({
+    name: `${label}: ${name}`,
+    method,
+    path,
+    // "-0" cannot come out of JSON.stringify, so a sentinel is swapped for the raw token.
+    raw: JSON.stringify({ ...base, ...over })
+      .replaceAll('"__RAW_MINUS_ZERO__"', "-0")
+      .replaceAll('"__RAW_HUGE__"', "1e400"),
+    headers: json,
+    auth,
+    status,
+  }));
+}
+
+const M0 = "__RAW_MINUS_ZERO__";
+const HUGE = "__RAW_HUGE__";
+const NUL = "\u0000";
+const RLO = "\u202e";
+
+/** What no minor-units field takes: -0, a float, 1e400, 2^53, a string, a negative, null. */
+const badMinorUnits = (field: string): Array<[string, Record<string, unknown>, number]> =>
+  (
+    [
+      ["-0", M0],
+      ["float", 1000.5],
+      ["1e400", HUGE],
+      ["2^53", 2 ** 53],
+      ["as a string", "100"],
+      ["negative", -1],
+      ["null", null],
+      ["boolean", true],
+    ] as const
+  ).map(([name, value]) => [`${field} ${name}`, { [field]: value }, 422]);
+
+/** What no id, number or reference takes: controls, bidirectional formatting, over `max`, empty. */
+const badIdentifier = (field: string, max: number): Array<[string, Record<string, unknown>, number]> =>
+  (
+    [
+      ["with NUL", `A${NUL}1`],
+      ["with ESC", "A\u001b1"],
+      ["with DEL", "A\u007f1"],
+      ["with a C1 control", "A\u00851"],
+      ["with RTL override", `A-${RLO}1`],
+      ["with LRM", "A\u200e1"],
+      ["with an isolate", "A\u20661"],
+      ["with ALM", "A\u061c1"],
+      [`over ${max} characters`, "N".repeat(max + 1)],
+      ["empty", ""],
+    ] as const
+  ).map(([name, value]) => [`${field} ${name}`, { [field]: value }, 422]);
+
+/** Currencies no schema takes: lowercase, XXX, XAU (no minor unit), four letters, a number. */
+const badCurrency = (): Array<[string, Record<string, unknown>, number]> =>
+  (
+    [
+      ["lowercase", "inr"],
+      ["XXX", "XXX"],
+      ["XAU (no minor unit)", "XAU"],
+      ["four letters", "INRR"],
+      ["as a number", 356],
+    ] as const
+  ).map(([name, value]) => [`currency ${name}`, { currency: value }, 422]);
+
+const invoiceBase = { currency: "INR", total: 200000, due_date: "2030-02-28", number: "H-2" };
+const invoiceFields = fieldCases("PUT invoice", "PUT", inv, invoiceBase, bearer, [
+  ...badMinorUnits("total"),
+  ...badCurrency(),
+  ["currency change once lines exist", { currency: "USD" }, 409],
+  ["due_date month 13", { due_date: "2030-13-01" }, 422],
+  ["due_date 30 February", { due_date: "2030-02-30" }, 422],
+  ["due_date day-first", { due_date: "28/02/2030" }, 422],
+  ["due_date with a time", { due_date: "2030-02-28T00:00:00Z" }, 422],
+  ["due_date empty", { due_date: "" }, 422],
+  ...badIdentifier("number", 64),
+  ["customer name with NUL", { customer: { name: `A${NUL}` } }, 422],
+  ["customer name over 200 characters", { customer: { name: "a".repeat(201) } }, 422],
+  ["customer email invalid", { customer: { email: "not-an-email" } }, 422],
+  ["customer phone with letters", { customer: { phone: "call me" } }, 422],
+  ["customer unknown field", { customer: { name: "A", vip: true } }, 422],
+  ["customer as an array", { customer: [] }, 422],
+  ["customer constructor", { customer: JSON.parse('{"constructor":{}}') }, 422],
+]);
+
+const paymentFields = fieldCases("POST payment", "POST", `${inv}/payments`, { amount: 100 }, bearer, [
+  ...badMinorUnits("amount"),
+  ...badMinorUnits("tds"),
+  ...badMinorUnits("transaction_charge"),
+  ["amount over the due", { amount: 10_000_000 }, 422],
+  ["currency of another invoice", { currency: "USD" }, 422],
+  ...badCurrency(),
+  ["method unknown", { method: "bitcoin" }, 422],
+  ["paid_at not a date", { paid_at: "yesterday" }, 422],
+  ["paid_at 30 February", { paid_at: "2030-02-30T10:00:00Z" }, 422],
+  ["paid_at date only", { paid_at: "2030-02-01" }, 422],
+  ["paid_at without offset", { paid_at: "2030-02-01T10:00:00" }, 422],
+  ...badIdentifier("reference", 128),
+  ["notes with NUL", { notes: `n${NUL}` }, 422],
+  ["notes over 2000 characters", { notes: "n".repeat(2001) }, 422],
+  ["allow_overpayment as a string", { allow_overpayment: "yes" }, 422],
+]);
+
+const idempotencyCases: Case[] = [
+  ["with a space", "key one"],
+  ["over 255 characters", "k".repeat(256)],
+  ["non-ASCII", "clé"],
+].map(([name, key]) => ({
+  name: `POST payment: Idempotency-Key ${name}`,
+  method: "POST",
+  path: `${inv}/payments`,
+  raw: JSON.stringify({ amount: 100 }),
+  headers: { ...json, "idempotency-key": key as string },
+  auth: bearer,
+  status: 422,
+}));
+
+const reverseFields: Case[] = [
+  ...fieldCases(
+    "POST reverse",
+    "POST",
+    (w) => `${inv}/payments/${w.paymentId}/reverse`,
+    { reason: "bounced" },
+    bearer,
+    [
+      ["reason with NUL", { reason: `a${NUL}` }, 422],
+      ["reason over 500 characters", { reason: "r".repeat(501) }, 422],
+      ["reason as a number", { reason: 5 }, 422],
+    ],
+  ),
+  ...[
+    ["payment id with RTL override", `pay_${encodeURIComponent(RLO)}1`, 422],
+    ["payment id with NUL", "pay_%001", 422],
+    ["payment id over 64 characters", `pay_${"x".repeat(64)}`, 422],
+    ["unknown payment id", "pay_doesnotexist", 404],
+  ].map(([name, id, status]) => ({
+    name: `POST reverse: ${name}`,
+    method: "POST",
+    path: `${inv}/payments/${id}/reverse`,
+    auth: bearer,
+    status: status as number,
+  })),
+];
+
+const badInvoiceIds: Array<[string, string]> = [
+  ["invoice id with RTL override", `inv${encodeURIComponent(RLO)}1`],
+  ["invoice id with NUL", "inv%001"],
+  ["invoice id over 128 characters", `i${"n".repeat(128)}`],
+  ["invoice id starting with a dot", ".inv"],
+  ["invoice id with a space", "inv%201"],
+];
+const pathCases: Case[] = badInvoiceIds.flatMap(([name, id]) => [
+  { name: `GET invoice: ${name}`, method: "GET", path: `/v1/invoices/${id}`, auth: bearer, status: 422 },
+  {
+    name: `PUT invoice: ${name}`,
+    method: "PUT",
+    path: `/v1/invoices/${id}`,
+    raw: JSON.stringify(invoiceBase),
+    headers: json,
+    auth: bearer,
+    status: 422,
+  },
+  {
+    name: `POST payment: ${name}`,
+    method: "POST",
+    path: `/v1/invoices/${id}/payments`,
+    raw: JSON.stringify({ amount: 100 }),
+    headers: json,
+    auth: bearer,
+    status: 422,
+  },
+]);
+
+const LISTS = {
+  lines: "payments",
+  events: "events",
+  anomalies: "anomalies",
+  reminders: "reminders",
+} as const;
+const listCases: Case[] = Object.entries(LISTS).flatMap(([list, segment]) => {
+  const path = (query: string) => `${inv}/${segment}?${query}`;
+  const rows: Array<[string, Case["path"]]> = [
+    ["garbage cursor", path("cursor=garbage")],
+    ["cursor with symbols", path("cursor=%21%21")],
+    ["cursor over 512 characters", path(`cursor=${"a".repeat(513)}`)],
+    ["empty cursor", path("cursor=")],
+    ["the ledger's raw cursor", path(`cursor=${btoa("seq:1").replace(/=+$/, "")}`)],
+    ["cursor of another invoice", (w) => path(`cursor=${w.cursors.otherInvoiceLines}`)],
+    ["cursor of another merchant", (w) => path(`cursor=${w.cursors.otherMerchantLines}`)],
+    [
+      "cursor of another list",
+      (w) => path(`cursor=${list === "lines" ? w.cursors.events : w.cursors.lines}`),
+    ],
+    ["limit 0", path("limit=0")],
+    ["limit 201", path("limit=201")],
+    ["limit -1", path("limit=-1")],
+    ["limit 1e2", path("limit=1e2")],
+    ["limit 0x10", path("limit=0x10")],
+    ["limit with a space", path("limit=%205")],
+    ["limit +5", path("limit=%2B5")],
+    ["limit 5.0", path("limit=5.0")],
+    ["limit abc", path("limit=abc")],
+    ["limit empty", path("limit=")],
+    ["limit 05", path("limit=05")],
+  ];
+  return rows.map(([name, p]) => ({
+    name: `GET ${list}: ${name}`,
+    method: "GET",
+    path: p,
+    auth: bearer,
+    status: 422,
+  }));
+});
+
+const adminFields = fieldCases(
+  "PUT merchant",
+  "PUT",
+  `/admin/merchants/${ids.merchantId}`,
+  { name: "Renamed" },
+  admin,
+  [
+    ["name with NUL", { name: `A${NUL}` }, 422],
+    ["name with a C1 control", { name: "A\u0090" }, 422],
+    ["name empty", { name: "" }, 422],
+    ["name over 200 characters", { name: "a".repeat(201) }, 422],
+    ["name as a number", { name: 7 }, 422],
+    ["unknown provider", { providers: { paypal: {} } }, 422],
+    ["razorpay without secrets", { providers: { razorpay: { webhook_secrets: [] } } }, 422],
+    [
+      "the redacted placeholder as a secret",
+      { providers: { razorpay: { webhook_secrets: ["[redacted]"] } } },
+      422,
+    ],
+    ["standard secret not whsec_", { providers: { standard: { secrets: ["plain"] } } }, 422],
+    ["provider __proto__", { providers: JSON.parse('{"__proto__":{"razorpay":{}}}') }, 422],
+    ["notifications enabled without url", { notifications: { enabled: true } }, 422],
+    ["cadence_days float", { notifications: { cadence_days: [1.5] } }, 422],
+    ["cadence_days out of range", { notifications: { cadence_days: [400] } }, 422],
+    ["max_attempts 0", { notifications: { max_attempts: 0 } }, 422],
+    ["notifications url not http", { notifications: { url: "ftp://x.example" } }, 422],
+  ],
+);
+
+const adminPaths: Case[] = [
+  ["merchant id uppercase", "ACME"],
+  ["merchant id over 63 characters", `m${"x".repeat(63)}`],
+  ["merchant id with RTL override", `m${encodeURIComponent(RLO)}x`],
+  ["merchant id with NUL", "m%00x"],
+].flatMap(([name, id]) => [
+  {
+    name: `PUT merchant: ${name}`,
+    method: "PUT",
+    path: `/admin/merchants/${id}`,
+    raw: JSON.stringify({ name: "X" }),
+    headers: json,
+    auth: admin,
+    status: 422,
+  },
+  { name: `GET merchant: ${name}`, method: "GET", path: `/admin/merchants/${id}`, auth: admin, status: 422 },
+]);
+const keyPaths: Case[] = [
+  ["key id with RTL override", `key${encodeURIComponent(RLO)}`, 422],
+  ["key id over 64 characters", "k".repeat(65), 422],
+  ["unknown key id", "key_unknown", 404],
+].map(([name, id, status]) => ({
+  name: `DELETE api-key: ${name}`,
+  method: "DELETE",
+  path: `/admin/merchants/${ids.merchantId}/api-keys/${id}`,
+  auth: admin,
+  status: status as number,
+}));
+
+const auth: Case[] = [
+  ...routes.flatMap((r) => authCases(r)),
+  { name: "GET invoice: no credentials", method: "GET", path: inv, status: 401 },
+  {
+    name: "GET lines: wrong key",
+    method: "GET",
+    path: `${inv}/payments`,
+    headers: { authorization: "Bearer ilk_x" },
+    status: 401,
+  },
+  {
+    name: "GET merchant: an API key is not the admin token",
+    method: "GET",
+    path: `/admin/merchants/${ids.merchantId}`,
+    auth: bearer,
+    status: 401,
+  },
+  {
+    name: "PUT merchant: an API key is not the admin token",
+    method: "PUT",
+    path: `/admin/merchants/${ids.merchantId}`,
+    raw: JSON.stringify({ name: "X" }),
+    headers: json,
+    auth: bearer,
+    status: 401,
+  },
+  {
+    name: "POST payment: the admin token is not an API key",
+    method: "POST",
+    path: `${inv}/payments`,
+    raw: JSON.stringify({ amount: 100 }),
+    headers: json,
+    auth: admin,
+    status: 401,
+  },
+];
+
+describe("hostile input: merchant and admin API", () => {
+  runCases(
+    [
+      ...routes.flatMap(jsonBodyCases),
+      ...invoiceFields,
+      ...paymentFields,
+      ...idempotencyCases,
+      ...reverseFields,
+      ...pathCases,
+      ...listCases,
+      ...adminFields,
+      ...adminPaths,
+      ...keyPaths,
+      ...auth,
+    ],
+    world,
+  );
+});
