@@ -125,7 +125,11 @@ export async function createWorld(ids: Ids): Promise<World> {
       providers: {
         standard: { secrets: [STANDARD_SECRET] },
         razorpay: { webhook_secrets: [RAZORPAY_SECRET] },
-        highlevel: { ed25519_public_keys: [await pem(pair.publicKey)] },
+        // The location the official sample names, so its deliveries reach the parser.
+        highlevel: {
+          ed25519_public_keys: [await pem(pair.publicKey)],
+          location_ids: ["6578278e879ad2646715ba9c"],
+        },
         riverty: { tokens: [rivertyToken], check_ip: false },
         chargebee: { basic_auth: [CHARGEBEE_AUTH] },
       },
