@@ -1,4 +1,5 @@
 import adminRouter from "./api/admin/admin.index";
+import correctionsRouter from "./api/corrections/corrections.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
 import remindersRouter from "./api/reminders/reminders.index";
@@ -16,7 +17,7 @@ app.use("/v1/*", apiBodyLimit());
 app.use("/admin/*", apiBodyLimit());
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
-app.route("/", remindersRouter);
+app.route("/", remindersRouter).route("/", correctionsRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 

@@ -46,6 +46,28 @@ const routes: Route[] = [
     limit: KIB64,
   },
   {
+    label: "POST write-off",
+    method: "POST",
+    path: `${inv}/write-offs`,
+    base: { amount: 100, reason: "bank charge" },
+    auth: bearer,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "POST adjustment",
+    method: "POST",
+    path: `${inv}/adjustments`,
+    base: { amount: -100, reason: "recorded too high" },
+    auth: bearer,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
     label: "POST void",
     method: "POST",
     path: `${inv}/void`,
@@ -200,6 +222,52 @@ const paymentFields = fieldCases("POST payment", "POST", `${inv}/payments`, { am
   ["notes over 2000 characters", { notes: "n".repeat(2001) }, 422],
   ["allow_overpayment as a string", { allow_overpayment: "yes" }, 422],
 ]);
+
+const badReason = (): Array<[string, Record<string, unknown>, number]> => [
+  ["reason missing", { reason: undefined }, 422],
+  ["reason blank", { reason: "  " }, 422],
+  ["reason with NUL", { reason: `a${NUL}` }, 422],
+  ["reason over 500 characters", { reason: "r".repeat(501) }, 422],
+  ["reason as a number", { reason: 5 }, 422],
+];
+
+const writeOffFields = fieldCases(
+  "POST write-off",
+  "POST",
+  `${inv}/write-offs`,
+  { amount: 100, reason: "bank charge" },
+  bearer,
+  [
+    ...badMinorUnits("amount"),
+    ["amount zero", { amount: 0 }, 422],
+    ["amount over the due", { amount: 10_000_000 }, 422],
+    ["currency of another invoice", { currency: "USD" }, 422],
+    ...badCurrency(),
+    ...badReason(),
+  ],
+);
+
+const adjustmentFields = fieldCases(
+  "POST adjustment",
+  "POST",
+  `${inv}/adjustments`,
+  { amount: -100, reason: "recorded too high" },
+  bearer,
+  [
+    ["amount -0", { amount: M0 }, 422],
+    ["amount zero", { amount: 0 }, 422],
+    ["amount float", { amount: -1.5 }, 422],
+    ["amount 1e400", { amount: HUGE }, 422],
+    ["amount -2^53", { amount: -(2 ** 53) }, 422],
+    ["amount as a string", { amount: "-100" }, 422],
+    ["amount missing", { amount: undefined }, 422],
+    ["amount over the due", { amount: 10_000_000 }, 422],
+    ["amount below what is credited", { amount: -10_000_000 }, 422],
+    ["currency of another invoice", { currency: "USD" }, 422],
+    ...badCurrency(),
+    ...badReason(),
+  ],
+);
 
 const idempotencyCases: Case[] = [
   ["with a space", "key one"],
@@ -413,6 +481,8 @@ describe("hostile input: merchant and admin API", () => {
       ...routes.flatMap(jsonBodyCases),
       ...invoiceFields,
       ...paymentFields,
+      ...writeOffFields,
+      ...adjustmentFields,
       ...idempotencyCases,
       ...reverseFields,
       ...pathCases,
