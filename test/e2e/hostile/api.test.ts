@@ -90,6 +90,28 @@ const routes: Route[] = [
     limit: KIB64,
   },
   {
+    label: "PATCH merchant",
+    method: "PATCH",
+    path: `/admin/merchants/${ids.merchantId}`,
+    base: { name: "Patched" },
+    auth: admin,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "DELETE merchant",
+    method: "DELETE",
+    path: `/admin/merchants/${ids.merchantId}`,
+    base: {},
+    auth: admin,
+    shape: "api",
+    body: "none",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
     label: "POST api-key",
     method: "POST",
     path: `/admin/merchants/${ids.merchantId}/api-keys`,
@@ -409,6 +431,69 @@ const adminFields = fieldCases(
   ],
 );
 
+const patchFields = fieldCases(
+  "PATCH merchant",
+  "PATCH",
+  `/admin/merchants/${ids.merchantId}`,
+  { name: "Patched" },
+  admin,
+  [
+    ["name null", { name: null }, 422],
+    ["name with NUL", { name: `A${NUL}` }, 422],
+    ["unknown provider", { providers: { paypal: { add_secrets: ["x"] } } }, 422],
+    ["provider __proto__", { providers: JSON.parse('{"__proto__":{"add_secrets":["x"]}}') }, 422],
+    ["provider as an array", { providers: { razorpay: [] } }, 422],
+    ["providers as an array", { providers: [] }, 422],
+    ["unknown secret id", { providers: { standard: { remove_secrets: ["sec_000000000000"] } } }, 422],
+    ["secret id not a string", { providers: { standard: { remove_secrets: [7] } } }, 422],
+    ["add_secrets not a list", { providers: { razorpay: { add_secrets: "new-secret" } } }, 422],
+    ["add_secrets empty", { providers: { razorpay: { add_secrets: [] } } }, 422],
+    [
+      "add_secrets over 5",
+      { providers: { razorpay: { add_secrets: ["a1234567", "b", "c", "d", "e", "f"] } } },
+      422,
+    ],
+    ["a secret too short", { providers: { razorpay: { add_secrets: ["short"] } } }, 422],
+    ["the placeholder as a new secret", { providers: { razorpay: { add_secrets: ["[redacted]"] } } }, 422],
+    [
+      "a secret past the provider's maximum",
+      {
+        providers: {
+          razorpay: { add_secrets: ["s2345678", "s3456789", "s4567890", "s5678901", "s6789012"] },
+        },
+      },
+      422,
+    ],
+    ["add_secrets on a provider without secrets", { providers: { highlevel: { add_secrets: ["x"] } } }, 422],
+    ["standard secret not whsec_", { providers: { standard: { add_secrets: ["plain"] } } }, 422],
+    [
+      "chargebee pair without password",
+      { providers: { chargebee: { add_secrets: [{ username: "u" }] } } },
+      422,
+    ],
+    ["unknown provider field", { providers: { razorpay: { colour: "red" } } }, 422],
+    ["notifications placeholder secret", { notifications: { secret: "[redacted]" } }, 422],
+    ["notifications url removed while enabled", { notifications: { enabled: true, url: null } }, 422],
+    ["notifications as an array", { notifications: [] }, 422],
+    ["notifications cadence float", { notifications: { cadence_days: [1.5] } }, 422],
+  ],
+);
+
+const listQueryCases: Case[] = [
+  ["garbage cursor", "cursor=%21%21"],
+  ["cursor not ours", `cursor=${btoa("x").replace(/=+$/, "")}`],
+  ["cursor over 2048 characters", `cursor=${"a".repeat(2049)}`],
+  ["limit 0", "limit=0"],
+  ["limit 201", "limit=201"],
+  ["limit 1e2", "limit=1e2"],
+].map(([name, q]) => ({
+  name: `GET merchants: ${name}`,
+  method: "GET",
+  path: `/admin/merchants?${q}`,
+  auth: admin,
+  status: 422,
+}));
+
 const adminPaths: Case[] = [
   ["merchant id uppercase", "ACME"],
   ["merchant id over 63 characters", `m${"x".repeat(63)}`],
@@ -425,6 +510,22 @@ const adminPaths: Case[] = [
     status: 422,
   },
   { name: `GET merchant: ${name}`, method: "GET", path: `/admin/merchants/${id}`, auth: admin, status: 422 },
+  {
+    name: `PATCH merchant: ${name}`,
+    method: "PATCH",
+    path: `/admin/merchants/${id}`,
+    raw: JSON.stringify({ name: "X" }),
+    headers: json,
+    auth: admin,
+    status: 422,
+  },
+  {
+    name: `DELETE merchant: ${name}`,
+    method: "DELETE",
+    path: `/admin/merchants/${id}`,
+    auth: admin,
+    status: 422,
+  },
 ]);
 const keyPaths: Case[] = [
   ["key id with RTL override", `key${encodeURIComponent(RLO)}`, 422],
@@ -454,6 +555,23 @@ const auth: Case[] = [
     path: `/admin/merchants/${ids.merchantId}`,
     auth: bearer,
     status: 401,
+  },
+  { name: "GET merchants: no credentials", method: "GET", path: "/admin/merchants", status: 401 },
+  {
+    name: "GET merchants: an API key is not the admin token",
+    method: "GET",
+    path: "/admin/merchants",
+    auth: bearer,
+    status: 401,
+  },
+  {
+    name: "PUT merchant: only a name would erase its secrets",
+    method: "PUT",
+    path: `/admin/merchants/${ids.merchantId}`,
+    raw: JSON.stringify({ name: "X" }),
+    headers: json,
+    auth: admin,
+    status: 409,
   },
   {
     name: "PUT merchant: an API key is not the admin token",
@@ -488,6 +606,8 @@ describe("hostile input: merchant and admin API", () => {
       ...pathCases,
       ...listCases,
       ...adminFields,
+      ...patchFields,
+      ...listQueryCases,
       ...adminPaths,
       ...keyPaths,
       ...auth,
