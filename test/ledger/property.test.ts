@@ -45,6 +45,8 @@ type Op =
       key?: string;
     }
   | { t: "repay"; pick: number }
+  /** The merchant's own write-off (amount absent: all that is due) or signed adjustment. */
+  | { t: "correct"; kind: "write_off" | "adjustment"; amount?: number; currency?: Currency }
   | { t: "reverse"; pick: number; among: "lines" | "payments" | "unknown" }
   | { t: "retotal"; total: number; currency: Currency }
   | { t: "void" };
@@ -153,6 +155,30 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 8,
   },
   { arbitrary: fc.record({ t: fc.constant("repay"), pick: fc.nat() }), weight: 4 },
+  {
+    arbitrary: fc.record(
+      {
+        t: fc.constant("correct"),
+        kind: fc.constant("write_off"),
+        amount: fc.integer({ min: 1, max: 6000 }),
+        currency: mostlyInr,
+      },
+      { requiredKeys: ["t", "kind"] },
+    ),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record(
+      {
+        t: fc.constant("correct"),
+        kind: fc.constant("adjustment"),
+        amount: fc.oneof(fc.integer({ min: -6000, max: -1 }), fc.integer({ min: 1, max: 6000 })),
+        currency: mostlyInr,
+      },
+      { requiredKeys: ["t", "kind", "amount"] },
+    ),
+    weight: 2,
+  },
   {
     arbitrary: fc.record({
       t: fc.constant("reverse"),
@@ -413,6 +439,36 @@ class Model {
       amount,
       tds: p.tds,
       fee: p.fee,
+      currency: this.currency,
+      reversesKey: null,
+      requested: amount,
+    });
+    return { ok: true, lineKey: key };
+  }
+
+  /** A write-off: only while something is due, at most that. An adjustment: credited stays in [0, total]. */
+  correct(o: Extract<Op, { t: "correct" }>): Expected {
+    const b = this.balance();
+    const owing = b.status === "open" || b.status === "partially_paid";
+    if (b.status === "void" || (o.kind === "write_off" && !owing)) {
+      return { ok: false, code: "invoice_not_payable" };
+    }
+    if (o.currency && o.currency !== this.currency) return { ok: false, code: "currency_mismatch" };
+    const amount = o.amount ?? b.amountDue;
+    if (o.kind === "write_off" && amount <= 0) return { ok: false, code: "invalid_amount" };
+    if (amount > b.amountDue) return { ok: false, code: "amount_exceeds_due" };
+    if (o.kind === "adjustment" && b.credited + amount < 0) {
+      return { ok: false, code: "amount_exceeds_credited" };
+    }
+    const ext = `ours-${this.order.length}`;
+    const key = keyOf("api", ext);
+    this.add(key, {
+      kind: o.kind,
+      source: "api",
+      ext,
+      amount,
+      tds: 0,
+      fee: 0,
       currency: this.currency,
       reversesKey: null,
       requested: amount,
@@ -683,6 +739,30 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
         }
         break;
       }
+      case "correct": {
+        const expected = model.correct(o);
+        saw(`${o.kind} ${expected.ok ? "recorded" : expected.code}`);
+        const cmd = {
+          source: "api",
+          reason: "property",
+          ...(o.amount !== undefined ? { amount: o.amount } : {}),
+          ...(o.currency ? { currency: o.currency } : {}),
+        };
+        const res =
+          o.kind === "write_off"
+            ? await stub.writeOff(cmd)
+            : await stub.adjust({ ...cmd, amount: o.amount ?? 0 });
+        if (expected.ok) {
+          expect(res, where).toMatchObject({ ok: true });
+          if (!res.ok) break;
+          expect(res.value.line, where).toMatchObject({ kind: o.kind, source: "api", notes: "property" });
+          model.rekey(expected.lineKey!, keyOf("api", res.value.line.externalId));
+          expectState(res.value.invoice, model, where);
+        } else {
+          expect(res, where).toMatchObject({ ok: false, code: expected.code });
+        }
+        break;
+      }
       case "reverse": {
         let lineId = "pay_doesnotexist00000000";
         let targetKey: string | null = null;
@@ -795,6 +875,13 @@ describe("ledger against a reference model", () => {
       "replay reversal conflict",
       "redelivered event",
       "pay recorded",
+      "write_off recorded",
+      "write_off amount_exceeds_due",
+      "write_off invoice_not_payable",
+      "write_off currency_mismatch",
+      "adjustment recorded",
+      "adjustment amount_exceeds_due",
+      "adjustment amount_exceeds_credited",
       "pay replayed",
       "pay idempotency_key_reused",
       "pay invoice_not_payable",
