@@ -12,10 +12,27 @@ export function table(rows) {
     "result",
     "CPU ms/req",
     "CPU ratio",
+    "floor req/s",
+    "of floor",
+    "floor goal",
   ];
   const body = rows.map((r) =>
     r.skipped
-      ? [r.name, "-", "-", "-", "-", "-", `>= ${r.target}`, "skipped", "-", "-"]
+      ? [
+          r.name,
+          "-",
+          "-",
+          "-",
+          "-",
+          "-",
+          `>= ${r.target}`,
+          "skipped",
+          "-",
+          "-",
+          "-",
+          "-",
+          `>= ${r.floor_goal}`,
+        ]
       : [
           r.name,
           String(r.run.requests_per_sec),
@@ -29,6 +46,9 @@ export function table(rows) {
             ? "-"
             : `${r.run.workerd_cpu_ms_per_req} / ${r.baseline.workerd_cpu_ms_per_req}`,
           r.cpu_ratio === null ? "-" : r.cpu_ratio.toFixed(2),
+          r.floor ? String(r.floor.requests_per_sec) : "-",
+          r.of_floor === null ? "-" : r.of_floor.toFixed(2),
+          `>= ${r.floor_goal}`,
         ],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -41,5 +61,8 @@ export function table(rows) {
     "ratio: req/s (2xx only) / req/s of GET /healthz in the run just before. CPU ms/req: workerd CPU per",
     "response, scenario / no-op; CPU ratio = no-op / scenario, the ratio to expect when workerd alone is the",
     "bottleneck (it holds when other processes compete for the cores, which the req/s ratio does not).",
+    "of floor: req/s / req/s of the scenario's floor (bench/floor/: the body read, one Durable Object call and",
+    "only the storage work of that request kind) in its own wrangler dev just before; floor goal from the",
+    "performance issue. The floor's workerd CPU per request is in the JSON (floor_cpu_ratio).",
   ].join("\n");
 }
