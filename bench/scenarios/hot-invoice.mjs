@@ -97,7 +97,8 @@ export const hotInvoice = {
           cursor = page.next_cursor;
         }
         const acceptedSet = new Set(accepted);
-        const ledgerKeys = lines.filter((l) => l.kind === "payment").map((l) => l.external_id);
+        // A payment line keeps the request's Idempotency-Key; its external_id is an id of the ledger's own.
+        const ledgerKeys = lines.filter((l) => l.kind === "payment").map((l) => l.idempotency_key);
         const ledgerSet = new Set(ledgerKeys);
         const lost = accepted.filter((k) => !ledgerSet.has(k));
         const extra = [...ledgerSet].filter((k) => !acceptedSet.has(k));
