@@ -47,7 +47,7 @@ const SCENARIO_NAMES = [
 if (flags.help) {
   process.stdout.write(`Usage: npm run bench -- [--duration s] [--connections n] [--scenarios a,b] [--warmup s]
                         [--verbose] [--profile] [--no-floor]
-  --duration     seconds per run, each scenario and its no-op baseline (env BENCH_DURATION, default 10)
+  --duration     seconds per run: each scenario, its floor and its no-op baseline (env BENCH_DURATION, default 10)
   --connections  concurrent keep-alive connections (env BENCH_CONNECTIONS, default 50)
   --scenarios    comma-separated subset of ${SCENARIO_NAMES.join(", ")} (env BENCH_SCENARIOS)
   --warmup       seconds of unreported no-op load first, on the service and on each floor (env BENCH_WARMUP,
@@ -226,9 +226,10 @@ async function createMerchant({ api, must }) {
 const noop = () => [{ method: "GET", path: "/healthz" }];
 
 /**
- * A scenario is { name, title, target, prepare(ctx) }; prepare answers { skip: reason } or { requests, verify }:
- * autocannon request objects (setupRequest/onResponse allowed) and an async check of the ledger afterwards,
- * answering an object with `ok`.
+ * A scenario is { name, title, target, floorGoal, prepare(ctx) }; prepare answers { skip: reason } or
+ * { requests, verify, floor }: autocannon request objects (setupRequest/onResponse allowed), an async check of
+ * the ledger afterwards answering an object with `ok`, and its floor: { objects: ids the floor creates first,
+ * requests: the same requests aimed at the floor's route }.
  */
 const SCENARIOS = [
   ingestScenario("standard", standardDelivery),
