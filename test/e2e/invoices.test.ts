@@ -119,7 +119,19 @@ describe("invoices", () => {
         "/v1/invoices/{invoiceId}/void",
         "/admin/merchants/{merchantId}",
         "/admin/merchants/{merchantId}/api-keys",
+        "/v1/invoices/{invoiceId}/write-offs",
+        "/v1/invoices/{invoiceId}/adjustments",
+        "/admin/merchants",
       ]),
+    );
+    expect(Object.keys(doc.body.paths["/admin/merchants/{merchantId}"]).sort()).toEqual([
+      "delete",
+      "get",
+      "patch",
+      "put",
+    ]);
+    expect(Object.keys(doc.body.paths["/admin/merchants/{merchantId}"].patch.requestBody.content)).toContain(
+      "application/merge-patch+json",
     );
     expect(doc.body.components.schemas.PaymentCreate.properties.method.enum).toContain("demand_draft");
   });

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
-import { identifier, jsonObject, safeText } from "../../lib/zod-atoms";
+import { identifier, safeText } from "../../lib/zod-atoms";
 import { MerchantConfigSchema } from "../../merchants/config";
 import { errorResponse, jsonBody, jsonResponse, MerchantIdParam, PageQuery } from "../schemas";
 
@@ -51,7 +51,9 @@ export const putMerchant = createRoute({
   },
 });
 
-const ProviderPatch = jsonObject()
+// Documented as records; the handler reads the body as sent (an own __proto__ key included), not these copies.
+const ProviderPatch = z
+  .record(z.string(), z.unknown())
   .nullable()
   .openapi({
     description:
@@ -63,7 +65,7 @@ export const MerchantPatchSchema = z
   .object({
     name: safeText(200).min(1).optional(),
     providers: z.record(z.string(), ProviderPatch).optional(),
-    notifications: jsonObject().nullable().optional().openapi({
+    notifications: z.record(z.string(), z.unknown()).nullable().optional().openapi({
       description: "Merged into the notification settings (RFC 7396); null restores every default",
     }),
   })
