@@ -51,4 +51,49 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       ALTER TABLE reminder_state DROP COLUMN payment_seq;`,
   },
+  {
+    id: "004-steering",
+    // A merchant can resend a failed reminder (a new row, resend_of the original, with its own id and so
+    // its own webhook-id), so (reason, day) is unique only among scheduled reminders: SQLite cannot drop a
+    // table constraint, hence the rebuild (https://www.sqlite.org/lang_altertable.html#otheralter).
+    // next_attempt_at: when a reminder waiting out its backoff is tried again. reminder_state gains the
+    // pause, the end of the last pause (quiet_until: cadence points due by then are never sent), and a
+    // payment recorded before the invoice's total was known, still owed its partial_payment reminder.
+    sql: `
+      CREATE TABLE reminders_v4 (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        reason TEXT NOT NULL CHECK (reason IN ('partial_payment', 'due_soon', 'due_today', 'overdue')),
+        day TEXT NOT NULL,
+        status TEXT NOT NULL
+          CHECK (status IN ('pending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        payload TEXT,
+        lease_until INTEGER,
+        handover_at INTEGER,
+        next_attempt_at INTEGER,
+        resend_of TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_attempt_at TEXT,
+        delivered_at TEXT,
+        failed_at TEXT,
+        dead_lettered_at TEXT,
+        updated_at TEXT NOT NULL
+      );
+      INSERT INTO reminders_v4 (seq, id, reason, day, status, attempts, last_error, payload, lease_until,
+        handover_at, created_at, sent_at, last_attempt_at, delivered_at, failed_at, dead_lettered_at, updated_at)
+      SELECT seq, id, reason, day, status, attempts, last_error, payload, lease_until,
+        handover_at, created_at, sent_at, last_attempt_at, delivered_at, failed_at, dead_lettered_at, updated_at
+      FROM reminders;
+      DROP TABLE reminders;
+      ALTER TABLE reminders_v4 RENAME TO reminders;
+      CREATE UNIQUE INDEX reminders_point ON reminders (reason, day) WHERE resend_of IS NULL;
+      CREATE INDEX reminders_open ON reminders (status) WHERE status IN ('pending', 'sent');
+      CREATE INDEX reminders_resends ON reminders (resend_of) WHERE resend_of IS NOT NULL;
+      ALTER TABLE reminder_state ADD COLUMN paused_at TEXT;
+      ALTER TABLE reminder_state ADD COLUMN quiet_until INTEGER;
+      ALTER TABLE reminder_state ADD COLUMN payment_unreminded INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
