@@ -13,7 +13,7 @@ import type { CommandResult } from "../ledger/commands";
 import type { AlarmHost, Capability, Wakeful } from "../ledger/host";
 import type { InvoiceSnapshot } from "../ledger/types";
 import { getMerchant } from "../merchants/store";
-import { MIGRATIONS } from "./migrations";
+import { BASELINE, MIGRATIONS } from "./migrations";
 import { buildReminderPayload, isOwing } from "./payload";
 import { cadencePoints, isDay, msToDay, planCadence } from "./schedule";
 import { deliverable, deliverySettings, logReminder, NOT_CONFIGURED, notificationsOf } from "./settings";
@@ -57,6 +57,7 @@ export interface LedgerChange {
 export class InvoiceReminders implements Capability, Wakeful {
   readonly namespace = "reminders";
   readonly migrations = MIGRATIONS;
+  readonly baseline = BASELINE;
   private readonly store: ReminderStore;
   private readonly state: ReminderState;
   private settling: Promise<void> | null = null;
