@@ -1,4 +1,4 @@
-import { table } from "../ledger/ddl";
+import { addColumns, table } from "../ledger/ddl";
 import type { Capability, Migration } from "../ledger/host";
 
 // The reminders capability's tables, in the invoice's object. Steps are never edited once released; a fresh
@@ -26,6 +26,16 @@ const REMINDERS_V1 = [
 const REMINDERS_OPEN =
   "CREATE INDEX reminders_open ON reminders (status) WHERE status IN ('pending', 'sent')";
 const STATE_KEY = "singleton INTEGER PRIMARY KEY CHECK (singleton = 1)";
+
+const REMINDERS_V3 = [...REMINDERS_V1, "handover_at INTEGER"];
+const REMINDERS_V4 = [...REMINDERS_V3, "next_attempt_at INTEGER", "resend_of TEXT"];
+const REMINDERS_V4_INDEXES = [
+  "CREATE UNIQUE INDEX reminders_point ON reminders (reason, day) WHERE resend_of IS NULL",
+  REMINDERS_OPEN,
+  "CREATE INDEX reminders_resends ON reminders (resend_of) WHERE resend_of IS NOT NULL",
+];
+const STATE_V4 = ["paused_at TEXT", "quiet_until INTEGER", "payment_unreminded INTEGER NOT NULL DEFAULT 0"];
+const V3_COLUMNS = REMINDERS_V3.map((c) => c.split(" ")[0]).join(", ");
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -63,51 +73,23 @@ export const MIGRATIONS: readonly Migration[] = [
     // next_attempt_at: when a reminder waiting out its backoff is tried again. reminder_state gains the
     // pause, the end of the last pause (quiet_until: cadence points due by then are never sent), and a
     // payment recorded before the invoice's total was known, still owed its partial_payment reminder.
-    sql: `
-      CREATE TABLE reminders_v4 (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        reason TEXT NOT NULL CHECK (reason IN ('partial_payment', 'due_soon', 'due_today', 'overdue')),
-        day TEXT NOT NULL,
-        status TEXT NOT NULL
-          CHECK (status IN ('pending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        payload TEXT,
-        lease_until INTEGER,
-        handover_at INTEGER,
-        next_attempt_at INTEGER,
-        resend_of TEXT,
-        created_at TEXT NOT NULL,
-        sent_at TEXT,
-        last_attempt_at TEXT,
-        delivered_at TEXT,
-        failed_at TEXT,
-        dead_lettered_at TEXT,
-        updated_at TEXT NOT NULL
-      );
-      INSERT INTO reminders_v4 (seq, id, reason, day, status, attempts, last_error, payload, lease_until,
-        handover_at, created_at, sent_at, last_attempt_at, delivered_at, failed_at, dead_lettered_at, updated_at)
-      SELECT seq, id, reason, day, status, attempts, last_error, payload, lease_until,
-        handover_at, created_at, sent_at, last_attempt_at, delivered_at, failed_at, dead_lettered_at, updated_at
-      FROM reminders;
-      DROP TABLE reminders;
-      ALTER TABLE reminders_v4 RENAME TO reminders;
-      CREATE UNIQUE INDEX reminders_point ON reminders (reason, day) WHERE resend_of IS NULL;
-      CREATE INDEX reminders_open ON reminders (status) WHERE status IN ('pending', 'sent');
-      CREATE INDEX reminders_resends ON reminders (resend_of) WHERE resend_of IS NOT NULL;
-      ALTER TABLE reminder_state ADD COLUMN paused_at TEXT;
-      ALTER TABLE reminder_state ADD COLUMN quiet_until INTEGER;
-      ALTER TABLE reminder_state ADD COLUMN payment_unreminded INTEGER NOT NULL DEFAULT 0;`,
+    sql: [
+      table("reminders_v4", REMINDERS_V4),
+      `INSERT INTO reminders_v4 (${V3_COLUMNS}) SELECT ${V3_COLUMNS} FROM reminders`,
+      "DROP TABLE reminders",
+      "ALTER TABLE reminders_v4 RENAME TO reminders",
+      ...REMINDERS_V4_INDEXES,
+      addColumns("reminder_state", STATE_V4),
+    ].join(";\n"),
   },
 ];
 
 export const BASELINE: Capability["baseline"] = {
-  version: 3,
+  version: 4,
   sql: [
-    table("reminders", [...REMINDERS_V1, "handover_at INTEGER"], ["UNIQUE (reason, day)"]),
-    REMINDERS_OPEN,
-    table("reminder_state", [STATE_KEY, "settle_at INTEGER"]),
+    table("reminders", REMINDERS_V4),
+    ...REMINDERS_V4_INDEXES,
+    table("reminder_state", [STATE_KEY, "settle_at INTEGER", ...STATE_V4]),
     "INSERT INTO reminder_state (singleton) VALUES (1)",
   ].join(";\n"),
 };
