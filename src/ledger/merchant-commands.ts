@@ -7,6 +7,7 @@ import {
   type AdjustmentCommand,
   type CommandResult,
   type InvoiceFacts,
+  type InvoicePatch,
   type PaymentCommand,
   refuse,
   type WriteOffCommand,
@@ -21,6 +22,31 @@ export function upsertInvoice(book: Book, ref: InvoiceRef, facts: InvoiceFacts):
   }
   book.writeFacts(ref, facts);
   return { ok: true, value: null, created: !existing };
+}
+
+/**
+ * Changes only the facts sent (null clears due date, number or a customer field), then applies the
+ * result under PUT's rules: the currency is locked once the invoice has lines.
+ */
+export function patchInvoice(book: Book, ref: InvoiceRef, patch: InvoicePatch): CommandResult<null> {
+  const s = book.state();
+  if (!s) return refuse("not_found", "Invoice not found");
+  const f = s.facts;
+  const currency = patch.currency ?? f.currency;
+  const total = patch.total ?? f.total;
+  if (currency === null || total === null) {
+    return refuse(
+      "invoice_total_unknown",
+      "The invoice's currency and total are not known yet; send both (or PUT the whole invoice)",
+    );
+  }
+  return upsertInvoice(book, ref, {
+    currency,
+    total,
+    dueDate: patch.dueDate === undefined ? f.dueDate : patch.dueDate,
+    number: patch.number === undefined ? f.number : patch.number,
+    customer: { ...f.customer, ...patch.customer },
+  });
 }
 
 /** The invoice a merchant's money command acts on: known, with a total and a currency. */
