@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../lib/create-app";
 import { secretsEqual } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
+import type { AppEnv } from "../lib/types";
 import { resolveApiKey } from "../merchants/store";
 
 const bearer = (c: Context<AppEnv>): string | null => {

@@ -1,8 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
+import { ledgerFor } from "../../ledger/client";
 import { notFound } from "../../lib/errors";
+import type { AppEnv } from "../../lib/types";
 import { readPage } from "../cursor";
-import { ledgerFor, unwrap } from "../ledger-client";
+import { unwrap } from "../ledger-client";
 import { invoiceView } from "../views";
 import type * as routes from "./invoices.routes";
 

@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
+import type { AppEnv } from "../../lib/types";
 import type { Reminder } from "../../reminders/types";
 import { readPage } from "../cursor";
 import type * as routes from "./reminders.routes";

@@ -1,12 +1,12 @@
 // Chargebee's `record_payment` (research §4.2, seed 004), served over the same ledger and API keys: an
 // integration that records offline payments in Chargebee points its site URL here instead.
 import { type Context, Hono } from "hono";
-import { idempotency, ledgerFor } from "../../api/ledger-client";
 import { InvoiceIdParam } from "../../api/schemas";
+import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult } from "../../ledger/commands";
 import { parseBasicAuth } from "../../lib/basic-auth";
-import type { AppEnv } from "../../lib/create-app";
 import { API_BODY_LIMIT, limitBody } from "../../lib/json-body";
+import type { AppEnv } from "../../lib/types";
 import { resolveApiKey } from "../../merchants/store";
 import { MoneyError } from "../../money/amount";
 import { chargebeeToMinor, minorToChargebee } from "../../providers/chargebee-amount";

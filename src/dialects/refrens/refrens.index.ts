@@ -1,12 +1,12 @@
 // The Refrens payments API (shared/seeds/002, research §5), served over the same ledger and API keys:
 // an integration written for Refrens records offline payments here by changing only its base URL.
 import { type Context, Hono } from "hono";
-import { idempotency, ledgerFor } from "../../api/ledger-client";
 import { InvoiceIdParam } from "../../api/schemas";
+import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult } from "../../ledger/commands";
 import type { Line } from "../../ledger/types";
-import type { AppEnv } from "../../lib/create-app";
 import { API_BODY_LIMIT, limitBody, readJsonObject } from "../../lib/json-body";
+import type { AppEnv } from "../../lib/types";
 import { resolveApiKey } from "../../merchants/store";
 import { MoneyError, majorToMinor } from "../../money/amount";
 import { notAuthenticated, notFound, RefrensError } from "./refrens-errors";
