@@ -4,5 +4,6 @@ import * as routes from "./reminders.routes";
 
 const router = createRouter();
 router.openapi(routes.listReminders, handlers.listReminders);
+router.openapi(routes.resendReminder, handlers.resendReminder);
 
 export default router;
