@@ -112,6 +112,16 @@ export async function snapshot(key: string, invoiceId: string) {
   return [invoice, lines, events, anomalies].map((r) => ({ status: r.status, body: r.body }));
 }
 
+/** Everything a provider's delivery could change, read through the API. */
+export async function ledgerView(key: string, invoiceId: string) {
+  const [invoice, lines, events] = await Promise.all([
+    call("GET", `/v1/invoices/${invoiceId}`, { key }),
+    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
+    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
+  ]);
+  return { status: invoice.status, invoice: invoice.body, lines: lines.body, events: events.body };
+}
+
 export const getInvoice = async (key: string, id: string) =>
   (await call("GET", `/v1/invoices/${id}`, { key })).body;
 export const getLines = async (key: string, id: string) =>

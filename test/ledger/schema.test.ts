@@ -1,6 +1,7 @@
-// The schema: each capability's migrations under its own namespace, run by the first write inside its
-// transaction; an object written under the old numbered `_migrations` scheme is adopted, not migrated twice;
-// an object that is only read stores nothing.
+// The schema, through the object's own RPC surface: each capability's version under its own namespace,
+// set by the first write inside its transaction; an object written under the old numbered `_migrations`
+// scheme or the per-step `_capability_migrations` one is adopted, not migrated twice; an object that is
+// only read stores nothing. (test/ledger/schema-adoption.test.ts drives migrate() itself.)
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect } from "vitest";
@@ -14,12 +15,15 @@ import { delivery, FACTS, freshLedger, type Ledger, sql, tables } from "../suppo
 
 const ALL = { book: BOOK, ingest: INGEST, idempotency: IDEMPOTENCY, reminders: REMINDERS };
 
-const applied = async (l: Ledger) =>
-  (await sql<{ namespace: string; id: string }>(l, "SELECT namespace, id FROM _capability_migrations")).map(
-    (r) => `${r.namespace}/${r.id}`,
+const versions = async (l: Ledger) =>
+  Object.fromEntries(
+    (await sql<{ namespace: string; version: number }>(l, "SELECT namespace, version FROM _schema")).map(
+      (r) => [r.namespace, r.version],
+    ),
   );
 
-const every = Object.entries(ALL).flatMap(([ns, steps]) => steps.map((s) => `${ns}/${s.id}`));
+/** Every capability at its newest version. */
+const NEWEST = Object.fromEntries(Object.entries(ALL).map(([ns, steps]) => [ns, steps.length]));
 
 const columns = async (l: Ledger, table: string) =>
   (await sql<{ name: string }>(l, `SELECT name FROM pragma_table_info('${table}')`)).map((r) => r.name);
@@ -29,7 +33,11 @@ const columns = async (l: Ledger, table: string) =>
  * the capability steps schema.ts maps it to), with an invoice, a payment, its reversal, a stored key and
  * an open reminder; then lets a new instance of the object (as after an eviction) take it over.
  */
-async function legacyObject(numbered: number, steps: string[]): Promise<Ledger> {
+async function legacyObject(
+  numbered: number,
+  steps: string[],
+  record: "numbered" | "per-step" = "numbered",
+): Promise<Ledger> {
   const l = freshLedger();
   await runInDurableObject(l.stub, (_ledger, state) => {
     const db = state.storage.sql;
@@ -37,8 +45,17 @@ async function legacyObject(numbered: number, steps: string[]): Promise<Ledger> 
       const [ns, id] = step.split("/") as [keyof typeof ALL, string];
       db.exec(ALL[ns].find((m) => m.id === id)!.sql);
     }
-    db.exec("CREATE TABLE _migrations (id INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-    for (let n = 1; n <= numbered; n++) db.exec("INSERT INTO _migrations VALUES (?, ?)", n, "2026-01-01");
+    if (record === "numbered") {
+      db.exec("CREATE TABLE _migrations (id INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+      for (let n = 1; n <= numbered; n++) db.exec("INSERT INTO _migrations VALUES (?, ?)", n, "2026-01-01");
+    } else {
+      db.exec(`CREATE TABLE _capability_migrations (
+        namespace TEXT NOT NULL, id TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, id))`);
+      for (const step of steps) {
+        const [ns, id] = step.split("/");
+        db.exec("INSERT INTO _capability_migrations VALUES (?, ?, '2026-01-01')", ns, id);
+      }
+    }
     const now = "2026-01-01T00:00:00.000Z";
     db.exec(
       `INSERT INTO invoice (singleton, merchant_id, invoice_id, currency, total, paid, reversed, payments_count,
@@ -79,8 +96,10 @@ const reopen = (l: Ledger) =>
   });
 
 async function expectAdopted(l: Ledger) {
-  expect(new Set(await tables(l))).not.toContain("_migrations");
-  expect((await applied(l)).sort()).toEqual([...every].sort());
+  const names = await tables(l);
+  expect(names).not.toContain("_migrations");
+  expect(names).not.toContain("_capability_migrations");
+  expect(await versions(l)).toEqual(NEWEST);
   // Later steps' effects, each exactly once.
   expect(await sql(l, "SELECT reversal_id, payment_id, applied FROM reversal_allocations")).toEqual([
     { reversal_id: "rev_old", payment_id: "pay_old", applied: 10_000 },
@@ -91,11 +110,11 @@ async function expectAdopted(l: Ledger) {
 }
 
 describe("schema", () => {
-  it("a written object has each capability's tables and every step recorded under its namespace", async () => {
+  it("a written object has each capability's tables and its newest version under its namespace", async () => {
     const l = freshLedger();
     expect((await l.stub.upsertInvoice(l.ref, FACTS)).ok).toBe(true);
     expect(await tables(l)).toEqual([
-      "_capability_migrations",
+      "_schema",
       "anomalies", // ingest
       "events", // ingest
       "idempotency_keys", // idempotency
@@ -106,7 +125,7 @@ describe("schema", () => {
       "reversal_allocations", // book
       "source_state", // ingest
     ]);
-    expect((await applied(l)).sort()).toEqual([...every].sort());
+    expect(await versions(l)).toEqual(NEWEST);
   });
 
   it("an object that is only read, or asked to change an invoice it does not have, creates no table", async () => {
@@ -169,5 +188,25 @@ describe("schema", () => {
     await expectAdopted(l);
     // Only reminders/003 was left to run.
     expect(await columns(l, "reminder_state")).toEqual(["singleton", "settle_at"]);
+  });
+
+  it("adopts an object that recorded its steps one row each, running only the steps it lacked", async () => {
+    const allButLast = [
+      "book/001-invoice-and-lines",
+      "book/002-late-reversal-targets",
+      "book/003-reversal-caps",
+      "ingest/001-events-anomalies-sources",
+      "idempotency/001-keys",
+      "idempotency/002-scoped-keys",
+      "reminders/001-outbox",
+      "reminders/002-handover-leases",
+    ];
+    const l = await legacyObject(0, allButLast, "per-step");
+    await runInDurableObject(l.stub, (_i, state) => {
+      state.storage.sql.exec("INSERT INTO reversal_allocations VALUES ('rev_old', 'pay_old', 10000, 0, 0)");
+    });
+    const { lines } = await reopen(l);
+    expect(lines.map((x) => x.id)).toEqual(["pay_old", "rev_old"]);
+    await expectAdopted(l);
   });
 });

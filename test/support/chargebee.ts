@@ -1,6 +1,6 @@
 import sampleText from "../fixtures/chargebee/payment-succeeded-illustrative.json?raw";
 import v1Text from "../fixtures/chargebee/transaction-v1-verbatim.json?raw";
-import { call, createMerchant, uid } from "../helpers";
+import { call, createMerchant, ledgerView, uid } from "../helpers";
 
 export type Json = Record<string, any>;
 export const sample = (): Json => JSON.parse(sampleText);
@@ -38,14 +38,7 @@ export const envelope = (eventType: string, content: Json, id = uid("ev")): Json
   content,
 });
 
-export async function ledger(key: string, invoiceId: string) {
-  const [invoice, lines, events] = await Promise.all([
-    call("GET", `/v1/invoices/${invoiceId}`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
-  ]);
-  return { status: invoice.status, invoice: invoice.body, lines: lines.body, events: events.body };
-}
+export { ledgerView as ledger };
 
 /** A refund of `paymentId` applied to inv_42 through a credit note, as payment_refunded carries it. */
 export const refund = (paymentId: string, id: string, amount: number) =>

@@ -1,6 +1,6 @@
 import { toBase64, utf8 } from "../../src/lib/crypto";
 import sampleText from "../fixtures/highlevel/invoice-partially-paid.json?raw";
-import { call, createMerchant } from "../helpers";
+import { call, createMerchant, ledgerView } from "../helpers";
 
 export const SAMPLE_ID = "6578278e879ad2646715ba9c";
 /** The location the official sample names (`altId` with `altType: "location"`). */
@@ -86,12 +86,4 @@ export function snapshot(overrides: Record<string, unknown> = {}): string {
   return JSON.stringify({ ...sample, ...overrides });
 }
 
-/** Everything a delivery could change, read through the API. */
-export async function ledger(key: string, invoiceId = SAMPLE_ID) {
-  const [invoice, lines, events] = await Promise.all([
-    call("GET", `/v1/invoices/${invoiceId}`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
-  ]);
-  return { status: invoice.status, invoice: invoice.body, lines: lines.body, events: events.body };
-}
+export const ledger = (key: string, invoiceId = SAMPLE_ID) => ledgerView(key, invoiceId);

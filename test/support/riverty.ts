@@ -1,6 +1,6 @@
 import fullText from "../fixtures/riverty/payment-received-full.json?raw";
 import partialText from "../fixtures/riverty/payment-received-partial.json?raw";
-import { call, createMerchant } from "../helpers";
+import { call, createMerchant, ledgerView } from "../helpers";
 
 export const PROD_IP = "20.103.56.175";
 export const UAT_IP = "20.76.134.255";
@@ -26,11 +26,4 @@ export const deliver = (merchantId: string, token: string, body: string, ip: str
 export const notification = (base: typeof full, parameters: Record<string, unknown> = {}) =>
   JSON.stringify({ ...base, parameters: { ...base.parameters, ...parameters } });
 
-export async function ledger(key: string, invoiceId: string) {
-  const [invoice, lines, events] = await Promise.all([
-    call("GET", `/v1/invoices/${invoiceId}`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
-    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
-  ]);
-  return { status: invoice.status, invoice: invoice.body, lines: lines.body, events: events.body };
-}
+export { ledgerView as ledger };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { chargebee } from "../../../src/providers/chargebee";
 import { MalformedPayload } from "../../../src/providers/types";
 import { basic, envelope, PASS, refund, sample, USER } from "../../support/chargebee";
-import { bodyOf, rawDelivery } from "../../support/delivery";
+import { bodyOf, onlyInvoice, rawDelivery } from "../../support/delivery";
 
 const cfg = { basic_auth: [{ username: USER, password: PASS }] };
 
@@ -45,8 +45,7 @@ describe("chargebee normalize (unit)", () => {
       eventId: "ev_ILLUSTRATIVE_001",
       eventType: "payment_succeeded",
     });
-    if (n.kind !== "events") throw new Error("expected events");
-    const [{ invoiceId, command }] = n.invoices as [(typeof n.invoices)[number]];
+    const { invoiceId, command } = onlyInvoice(n);
     expect(invoiceId).toBe("inv_42");
     expect(command.lines).toEqual([
       expect.objectContaining({

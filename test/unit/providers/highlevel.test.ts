@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { highlevel } from "../../../src/providers/highlevel";
 import { MalformedPayload } from "../../../src/providers/types";
-import { bodyOf, rawDelivery } from "../../support/delivery";
+import { bodyOf, onlyInvoice, rawDelivery } from "../../support/delivery";
 import {
   keys,
   OTHER_LOCATION,
@@ -66,8 +66,7 @@ describe("highlevel normalize (unit)", () => {
   it("turns the official InvoicePartiallyPaid sample into a cumulative snapshot, facts and report", async () => {
     const { n } = await normalize(snapshot({ webhookId: "wh_1" }));
     expect(n).toMatchObject({ kind: "events", eventId: "wh_1", eventType: "InvoicePartiallyPaid" });
-    if (n.kind !== "events") throw new Error("expected events");
-    const [{ invoiceId, command }] = n.invoices as [(typeof n.invoices)[number]];
+    const { invoiceId, command } = onlyInvoice(n);
     const version = Date.parse("2023-12-12T09:27:42.355Z");
     expect(invoiceId).toBe(SAMPLE_ID);
     // Decimal major units to minor units: 899 USD paid of 999.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { razorpay } from "../../../src/providers/razorpay";
 import { MalformedPayload } from "../../../src/providers/types";
 import partiallyPaid from "../../fixtures/razorpay/invoice.partially_paid.json";
-import { bodyOf, rawDelivery } from "../../support/delivery";
+import { bodyOf, onlyInvoice, rawDelivery } from "../../support/delivery";
 import { refundEvent, text } from "../../support/razorpay";
 
 const normalize = async (event: unknown, headers: Record<string, string> = {}) => {
@@ -15,8 +15,7 @@ describe("razorpay normalize (unit)", () => {
   it("turns the published invoice.partially_paid sample into this event's payment, facts and report", async () => {
     const { n } = await normalize(partiallyPaid, { "x-razorpay-event-id": "evt_1" });
     expect(n).toMatchObject({ kind: "events", eventId: "evt_1", eventType: "invoice.partially_paid" });
-    if (n.kind !== "events") throw new Error("expected events");
-    const [{ invoiceId, command }] = n.invoices as [(typeof n.invoices)[number]];
+    const { invoiceId, command } = onlyInvoice(n);
     expect(invoiceId).toBe("inv_DEW1rqhJxTyZwz");
     expect(command.lines).toEqual([
       expect.objectContaining({

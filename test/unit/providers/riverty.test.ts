@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { riverty } from "../../../src/providers/riverty";
 import { MalformedPayload } from "../../../src/providers/types";
-import { bodyOf, rawDelivery } from "../../support/delivery";
+import { bodyOf, onlyInvoice, rawDelivery } from "../../support/delivery";
 import { FULL_KEY, full, notification, PROD_IP, partial } from "../../support/riverty";
 
 const TOKEN = "tok_0123456789abcdef0123456789abcdef";
@@ -43,8 +43,7 @@ describe("riverty verify (unit)", () => {
 describe("riverty normalize (unit)", () => {
   it("turns the partial sample into a payment keyed by document, transaction and invoice, with Riverty's figures", async () => {
     const n = await normalize(JSON.stringify(partial), 1_700_000_123);
-    if (n.kind !== "events") throw new Error("expected events");
-    const [{ invoiceId, command }] = n.invoices as [(typeof n.invoices)[number]];
+    const { invoiceId, command } = onlyInvoice(n);
     expect(invoiceId).toBe("INV-0006771");
     expect(command.lines).toEqual([
       expect.objectContaining({

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import "../../../src/merchants/config";
 import { standard } from "../../../src/providers/standard";
 import { MalformedPayload } from "../../../src/providers/types";
-import { bodyOf, rawDelivery } from "../../support/delivery";
+import { bodyOf, onlyInvoice, rawDelivery } from "../../support/delivery";
 import { event, payment, upsert } from "../../support/standard";
 
 const normalize = async (body: string, webhookId = "msg_1") => {
@@ -12,11 +12,7 @@ const normalize = async (body: string, webhookId = "msg_1") => {
   return standard.normalize(bodyOf(d), d);
 };
 
-const commandOf = async (body: string) => {
-  const n = await normalize(body);
-  if (n.kind !== "events") throw new Error("expected events");
-  return n.invoices[0]!;
-};
+const commandOf = async (body: string) => onlyInvoice(await normalize(body));
 
 describe("standard normalize (unit)", () => {
   it("names the event by its signed webhook-id and maps each event type to its command", async () => {
