@@ -1,18 +1,9 @@
-// Shared setup of the reminder tests: a scripted merchant endpoint (test/support/reminder-receiver.ts),
-// a merchant and invoice wired to it, the object's alarm run at a chosen time, and the queue consumer.
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  runDurableObjectAlarm,
-  runInDurableObject,
-} from "cloudflare:test";
+// Shared by the reminder tests: a scripted merchant endpoint, a merchant and invoice wired to it, and ways
+// to read reminders, wait for them and run the invoice's alarm at a chosen time.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import worker from "../../src/index";
-import { msToDay } from "../../src/reminders/schedule";
-import { ReminderStore } from "../../src/reminders/store";
-import { call, createInvoice, createMerchant, track, uid } from "../helpers";
+import { call, createInvoice, createMerchant, uid } from "../helpers";
 import type { ReceivedDelivery, Step } from "./reminder-receiver";
 
 export const HOUR = 3_600_000;
@@ -63,7 +54,6 @@ export async function setup(
     ...invoice,
   });
   const stub = env.INVOICE_LEDGER.getByName(`${m.id}:${inv.id}`);
-  track(m.id, inv.id);
   return { rx, m, id: inv.id, stub };
 }
 
@@ -93,6 +83,9 @@ export const settled = (rs: Array<Record<string, any>>) =>
   rs.length > 0 && rs.every((r) => ["delivered", "failed", "skipped", "cancelled"].includes(r.status));
 
 export const alarmOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_i, s) => s.storage.getAlarm());
+/** Alarms survive between tests: every test deletes the ones it caused. */
+export const dropAlarm = (stub: DurableObjectStub) =>
+  runInDurableObject(stub, (_i, s) => s.storage.deleteAlarm());
 
 /** Runs the object's alarm as if it fired at `at` (only Date is faked; the queue and receiver run for real). */
 export async function runAlarmAt(stub: DurableObjectStub, at: number): Promise<boolean> {
@@ -104,34 +97,6 @@ export async function runAlarmAt(stub: DurableObjectStub, at: number): Promise<b
     vi.useRealTimers();
   }
 }
-
-/**
- * Leaves a reminder as a lost queue message does: recorded and handed over at `at` by the store's own
- * calls, with the alarm the object sets after a hand-over, but with no message on the queue, so no
- * consumer will ever claim it. Returns its id.
- */
-export function loseHandOver(stub: DurableObjectStub, at: number): Promise<string> {
-  return runInDurableObject(stub, async (_i, state) => {
-    const store = new ReminderStore(state.storage.sql);
-    const id = state.storage.transactionSync(() => {
-      store.insert("partial_payment", msToDay(at), at, at);
-      const [row] = store.toHandOver(at, 1);
-      store.markHandedOver([row!.id], at, at + LEASE_MS);
-      return row!.id;
-    });
-    await state.storage.setAlarm(store.nextWakeAt()!);
-    return id;
-  });
-}
-
-export const queueMessage = async (id: string, body: Record<string, unknown>) => {
-  const batch = createMessageBatch("invoice-ledger-reminders", [
-    { id, timestamp: new Date(), attempts: 1, body },
-  ]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-};
 
 export const pay = (key: string, id: string, amount: number, idempotencyKey = uid("idem")) =>
   call("POST", `/v1/invoices/${id}/payments`, {
