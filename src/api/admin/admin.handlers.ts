@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
 import { ApiError, notFound } from "../../lib/errors";
+import type { AppEnv } from "../../lib/types";
 import { type MerchantRecord, NotificationsSchema, redact } from "../../merchants/config";
 import { applyMerchantPatch } from "../../merchants/patch";
 import { listSecrets } from "../../merchants/secrets";

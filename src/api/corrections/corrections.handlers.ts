@@ -1,8 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult, PaymentResult } from "../../ledger/commands";
-import type { AppEnv } from "../../lib/create-app";
-import { idempotency, ledgerFor, unwrap } from "../ledger-client";
+import type { AppEnv } from "../../lib/types";
+import { unwrap } from "../ledger-client";
 import { invoiceView, lineView } from "../views";
 import type * as routes from "./corrections.routes";
 

@@ -1,10 +1,8 @@
 import { createRouter } from "../../lib/create-app";
-import { apiKeyAuth } from "../auth";
 import * as handlers from "./corrections.handlers";
 import * as routes from "./corrections.routes";
 
 const router = createRouter();
-router.use("/v1/*", apiKeyAuth());
 router
   .openapi(routes.createWriteOff, handlers.createWriteOff)
   .openapi(routes.createAdjustment, handlers.createAdjustment);
