@@ -42,6 +42,8 @@ export interface LedgerChange {
   invoice: InvoiceSnapshot;
   /** Payments recorded by the change (a replayed one records none). */
   paymentsApplied: number;
+  /** Of those, the ones recorded without a customer reminder (chargebee-event-email: all-disabled). */
+  paymentsSilenced: number;
 }
 
 export class InvoiceReminders implements Capability, Wakeful {
@@ -80,10 +82,10 @@ export class InvoiceReminders implements Capability, Wakeful {
    * a partial_payment reminder; an invoice that no longer owes cancels what was not yet delivered. The
    * alarm is set in the same transaction, so it commits (or rolls back) together with the reminder.
    */
-  onLedgerChanged({ invoice: s, paymentsApplied }: LedgerChange): void {
+  onLedgerChanged({ invoice: s, paymentsApplied, paymentsSilenced }: LedgerChange): void {
     const now = Date.now();
     const owing = isOwing(s);
-    if (paymentsApplied > 0 && owing)
+    if (paymentsApplied > paymentsSilenced && owing)
       this.store.insert("partial_payment", msToDay(now), now, now + SETTLE_GRACE_MS);
     if (!owing) this.store.cancelOpen(`stopped: the invoice is ${s.balance.status}`, now);
     // The due date may have changed: replan soon. A paid or void invoice plans nothing and, having no open

@@ -314,7 +314,7 @@ describe("listing lines", () => {
   it("an empty ledger is one empty page", async () => {
     const { key, id } = await setup();
     const res = await call("GET", `/v1/invoices/${id}/payments`, { key });
-    expect(res.body).toEqual({ data: [], next_cursor: null });
+    expect(res.body).toEqual({ data: [], has_more: false, next_cursor: null });
   });
 
   it("refuses a bad limit", async () => {

@@ -23,5 +23,8 @@ export const reminderView = (r: Reminder) => ({
 export const listReminders: RouteHandler<typeof routes.listReminders, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, c.get("merchantId")!, invoiceId, "reminders", c.req.valid("query"));
-  return c.json({ data: page.items.map(reminderView), next_cursor: page.next_cursor }, 200);
+  return c.json(
+    { data: page.items.map(reminderView), has_more: page.has_more, next_cursor: page.next_cursor },
+    200,
+  );
 };

@@ -87,4 +87,16 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO reversal_allocations (reversal_id, payment_id, applied)
         SELECT id, reverses_id, amount FROM lines WHERE kind = 'reversal' AND reverses_id IS NOT NULL;`,
   },
+  {
+    id: "004-line-notices-and-origin",
+    // A merchant may record a payment without the customer reminder it would trigger, or without the merchant
+    // events a change feed will announce (Chargebee's chargebee-event-email / -webhook / -actions headers,
+    // https://apidocs.chargebee.com/docs/api/invoices#record_an_invoice_payment). The choice is kept on the
+    // line, so whatever announces the line later honours it. origin: the chargebee-request-origin-* headers
+    // (who asked, from which device and address), as a JSON object.
+    sql: `
+      ALTER TABLE lines ADD COLUMN remind_customer INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE lines ADD COLUMN notify_merchant INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE lines ADD COLUMN origin TEXT;`,
+  },
 ];

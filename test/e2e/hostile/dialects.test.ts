@@ -121,7 +121,7 @@ const chargebeeCases: Case[] = [
     Uint8Array.from([...utf8(`${good}&comment=caf`), 0xe9]) as Uint8Array<ArrayBuffer>,
     400,
   ),
-  cb("JSON instead of a form", '{"transaction":{"amount":100}}', 400, { "content-type": "application/json" }),
+  cb("JSON instead of a form", '{"transaction":{"amount":100}}', 415, { "content-type": "application/json" }),
   cb("idempotency key with a space", good, 400, { ...FORM, "chargebee-idempotency-key": "a b" }),
   cb("body over 64 KiB", `${good}&comment=${"c".repeat(64 * 1024)}`, 413),
   cb("chunked body over 64 KiB", chunked(65 * 1024), 413),
