@@ -167,6 +167,43 @@ describe("Riverty webhooks", () => {
     await clearAlarms(custom.id, "INV-0006771");
   });
 
+  it("matches IPv6 loopback, IPv4-mapped addresses and CIDR ranges of both families", async () => {
+    const m = await merchant({ allowed_ips: ["127.0.0.0/8", "::1", "20.103.56.0/24", "2001:db8:42::/48"] });
+    const cases: Array<[string, number]> = [
+      ["::1", 200],
+      ["0:0:0:0:0:0:0:1", 200],
+      ["127.0.0.1", 200],
+      ["127.8.9.10", 200],
+      ["::ffff:127.0.0.1", 200],
+      ["20.103.56.9", 200],
+      ["::ffff:20.103.56.200", 200],
+      ["2001:DB8:42:7::1", 200],
+      ["20.103.57.1", 401],
+      ["2001:db8:43::1", 401],
+      ["::2", 401],
+      ["not-an-ip", 401],
+    ];
+    for (const [ip, status] of cases) {
+      const body = notification(partial, { paymentDocument: `doc-${ip}` });
+      expect((await deliver(m.id, m.token, body, ip)).status, ip).toBe(status);
+    }
+    await clearAlarms(m.id, "INV-0006771");
+  });
+
+  it("names the allow-list entry it refuses", async () => {
+    const res = await call("PUT", `/admin/merchants/${uid("m")}`, {
+      key: ADMIN,
+      body: {
+        name: "bad list",
+        providers: { riverty: { tokens: [newToken()], allowed_ips: ["127.0.0.0/8", "20.103.56.0/33"] } },
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body.error.details)).toContain(
+      '\\"20.103.56.0/33\\" is not an IPv4 or IPv6 address or CIDR range',
+    );
+  });
+
   it("answers a duplicate delivery without a second line", async () => {
     const m = await merchant();
     const first = await deliver(m.id, m.token, fullText);
@@ -259,7 +296,7 @@ describe("Riverty webhooks", () => {
     await clearAlarms(m.id, "ORD-4689305987");
   });
 
-  it("acknowledges other notification types without touching the ledger", async () => {
+  it("acknowledges other notification types without touching the ledger, logging them on a known invoice", async () => {
     const m = await merchant();
     const body = JSON.stringify({
       type: "accounting/EDIErrorSent",
@@ -269,6 +306,17 @@ describe("Riverty webhooks", () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("ignored");
     expect((await ledger(m.key, "INV-0006771")).status).toBe(404);
+    expect((await deliver(m.id, m.token, partialText)).status).toBe(200);
+    const before = (await ledger(m.key, "INV-0006771")).invoice;
+    const again = await deliver(m.id, m.token, body);
+    expect(again.body.status).toBe("ignored");
+    const after = await ledger(m.key, "INV-0006771");
+    expect(after.invoice.amount_paid).toBe(before.amount_paid);
+    expect(after.events.data.at(-1)).toMatchObject({
+      event_type: "accounting/EDIErrorSent",
+      outcome: "ignored",
+      raw_body: body,
+    });
     await clearAlarms(m.id, "INV-0006771");
   });
 
