@@ -154,6 +154,25 @@ function classify(body: Record<string, unknown>): { type: string; acted: Invoice
   return byStatus ? { type: byStatus, acted: byStatus } : { type: "unrecognized", acted: null };
 }
 
+/**
+ * What each event must carry (README, HighLevel): the invoice id, its currency and the time of the
+ * snapshot; payment events also the running amount paid. Every missing one is named at once.
+ */
+const REQUIRED: Record<InvoiceEvent, readonly string[]> = {
+  InvoicePartiallyPaid: ["_id", "currency", "updatedAt", "amountPaid"],
+  InvoicePaid: ["_id", "currency", "updatedAt", "amountPaid"],
+  InvoiceVoid: ["_id", "currency", "updatedAt"],
+};
+
+function requireFields(event: InvoiceEvent, body: Record<string, unknown>): void {
+  const missing = REQUIRED[event].filter((f) => body[f] === undefined || body[f] === null || body[f] === "");
+  if (missing.length > 0) {
+    throw new MalformedPayload(
+      `${event} is missing ${missing.join(", ")} (it needs ${REQUIRED[event].join(", ")})`,
+    );
+  }
+}
+
 function money(value: unknown, field: string, currency: string): number {
   if (typeof value !== "number" && typeof value !== "string") {
     throw new MalformedPayload(`${field} must be a decimal amount`);
@@ -187,7 +206,8 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
     };
   }
 
-  if (!invoiceId) throw new MalformedPayload("_id (the invoice id) is missing");
+  requireFields(acted, body);
+  if (!invoiceId) throw new MalformedPayload(`${acted}: _id must be an invoice id`);
   const currency = str(body.currency);
   if (!currency || !isSupportedCurrency(currency)) {
     throw new MalformedPayload(`currency ${JSON.stringify(body.currency)} is not a supported ISO 4217 code`);
@@ -195,7 +215,9 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
   const updatedAt = str(body.updatedAt);
   // updatedAt orders snapshots: without it an old retry could not be told from a new state.
   const version = updatedAt ? Date.parse(updatedAt) : Number.NaN;
-  if (!Number.isFinite(version)) throw new MalformedPayload("updatedAt must be an ISO 8601 timestamp");
+  if (!Number.isFinite(version)) {
+    throw new MalformedPayload(`updatedAt ${JSON.stringify(body.updatedAt)} is not an ISO 8601 timestamp`);
+  }
 
   const total = optionalMoney(body.total, "total", currency);
   const amountDue = optionalMoney(body.amountDue, "amountDue", currency);

@@ -572,6 +572,49 @@ describe("HighLevel webhooks", () => {
     await clearAlarms(m.id, SAMPLE_ID);
   });
 
+  it("names every field a minimal event is missing", async () => {
+    const m = await merchant();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { type: "InvoiceVoid", _id: SAMPLE_ID },
+        "InvoiceVoid is missing currency, updatedAt (it needs _id, currency, updatedAt)",
+      ],
+      [
+        { type: "InvoiceVoid", _id: SAMPLE_ID, currency: "USD" },
+        "InvoiceVoid is missing updatedAt (it needs _id, currency, updatedAt)",
+      ],
+      [
+        { type: "InvoicePaid", _id: SAMPLE_ID, currency: "USD", updatedAt: "2026-11-20T10:00:00.000Z" },
+        "InvoicePaid is missing amountPaid (it needs _id, currency, updatedAt, amountPaid)",
+      ],
+      [
+        { type: "InvoiceVoid", _id: SAMPLE_ID, currency: "USD", updatedAt: "yesterday" },
+        'updatedAt "yesterday" is not an ISO 8601 timestamp',
+      ],
+    ];
+    for (const [fields, message] of cases) {
+      const body = JSON.stringify({ altType: "location", altId: SAMPLE_LOCATION, ...fields });
+      const res = await deliver(m.id, body, await signedEd(body));
+      expect(res.status, message).toBe(400);
+      expect(res.body.error).toEqual({ code: "malformed_payload", message });
+    }
+    expect((await ledger(m.key)).status).toBe(404);
+    // The minimal InvoiceVoid the README documents.
+    const minimal = JSON.stringify({
+      type: "InvoiceVoid",
+      altType: "location",
+      altId: SAMPLE_LOCATION,
+      _id: SAMPLE_ID,
+      currency: "USD",
+      updatedAt: "2026-11-20T10:00:00.000Z",
+    });
+    const res = await deliver(m.id, minimal, await signedEd(minimal));
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe("applied");
+    expect((await ledger(m.key)).invoice).toMatchObject({ status: "void", currency: "USD" });
+    await clearAlarms(m.id, SAMPLE_ID);
+  });
+
   it("answers 413 to a body over 256 KiB, changing nothing", async () => {
     const m = await merchant();
     const body = snapshot({ title: "x".repeat(256 * 1024) });
