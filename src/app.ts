@@ -5,6 +5,7 @@ import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
 import remindersRouter from "./api/reminders/reminders.index";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
+import { documentChargebee } from "./dialects/chargebee/chargebee-openapi";
 import refrensDialect from "./dialects/refrens/refrens.index";
 import { createApp } from "./lib/create-app";
 import { apiBodyLimit } from "./lib/json-body";
@@ -25,6 +26,7 @@ app.route("/", chargebeeDialect);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
+documentChargebee(app);
 app.doc31("/openapi.json", {
   openapi: "3.1.0",
   info: {

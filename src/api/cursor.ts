@@ -76,7 +76,7 @@ export async function readPage<L extends ListName>(
   invoiceId: string,
   list: L,
   query: { cursor?: string | undefined; limit: number },
-): Promise<{ items: Items<L>; next_cursor: string | null }> {
+): Promise<{ items: Items<L>; has_more: boolean; next_cursor: string | null }> {
   const scope: CursorScope = { merchantId, invoiceId, list };
   const cursor = await unwrapCursor(query.cursor, scope);
   const read = READERS[list] as (
@@ -86,5 +86,6 @@ export async function readPage<L extends ListName>(
   ) => ReturnType<(typeof READERS)[L]>;
   const page = await read(ledgerFor(env, merchantId, invoiceId), cursor, query.limit);
   if (!page) throw notFound("Invoice");
-  return { items: page.items as Items<L>, next_cursor: await wrapCursor(page.nextCursor, scope) };
+  const next = await wrapCursor(page.nextCursor, scope);
+  return { items: page.items as Items<L>, has_more: next !== null, next_cursor: next };
 }

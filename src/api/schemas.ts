@@ -168,9 +168,27 @@ export const LineSchema = z
       description:
         "The Idempotency-Key (Refrens refId, chargebee-idempotency-key) of the request that recorded it",
     }),
+    customer_reminder: z.boolean().openapi({
+      description:
+        "False: recorded without a customer reminder (chargebee-event-email or -actions: all-disabled)",
+    }),
+    merchant_events: z.boolean().openapi({
+      description:
+        "False: the merchant's change feed is not to announce this line (chargebee-event-webhook or -actions: all-disabled)",
+    }),
+    origin: z
+      .object({ user: z.string().optional(), device: z.string().optional(), ip: z.string().optional() })
+      .nullable()
+      .openapi({ description: "The chargebee-request-origin-* headers of the request that recorded it" }),
     created_at: z.string(),
   })
   .openapi("Line");
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+  z
+    .object({
+      data: z.array(item),
+      has_more: z.boolean().openapi({ description: "True when next_cursor leads to another page" }),
+      next_cursor: z.string().nullable(),
+    })
+    .openapi(name);

@@ -53,6 +53,9 @@ export function lineView(l: Line) {
     requested_amount: l.requestedAmount,
     duplicate_of: l.duplicateOf,
     idempotency_key: l.idempotencyKey,
+    customer_reminder: l.remindCustomer,
+    merchant_events: l.notifyMerchant,
+    origin: l.origin,
     created_at: l.createdAt,
   };
 }

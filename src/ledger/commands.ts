@@ -5,6 +5,7 @@ import type {
   InvoiceState,
   Line,
   LineInput,
+  LineOrigin,
   LineOutcome,
   ProviderReport,
 } from "./types";
@@ -73,6 +74,11 @@ export interface PaymentCommand {
   notes?: string | null;
   paidAt?: string | null;
   allowOverpayment?: boolean;
+  /** False: record it without the customer reminder a partial payment sends (default true). */
+  remindCustomer?: boolean;
+  /** False: the merchant's change feed is not to announce it (default true). */
+  notifyMerchant?: boolean;
+  origin?: LineOrigin | null;
 }
 
 /** The merchant writes off what a customer will not pay (a bank charge, a rounding difference). */

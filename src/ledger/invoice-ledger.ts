@@ -221,7 +221,13 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       this.book.begin(this.ready);
       const result = work();
       const invoice = this.book.changed ? this.book.state() : null;
-      if (invoice) this.reminders.onLedgerChanged({ invoice, paymentsApplied: this.book.paymentsApplied });
+      if (invoice) {
+        this.reminders.onLedgerChanged({
+          invoice,
+          paymentsApplied: this.book.paymentsApplied,
+          paymentsSilenced: this.book.paymentsSilenced,
+        });
+      }
       return result;
     });
   }

@@ -119,6 +119,9 @@ export function recordPayment(
     reference: cmd.reference ?? null,
     notes: cmd.notes ?? null,
     paidAt: cmd.paidAt ?? null,
+    remindCustomer: cmd.remindCustomer ?? true,
+    notifyMerchant: cmd.notifyMerchant ?? true,
+    origin: cmd.origin ?? null,
   };
   return applyOwnLine(book, line, known.currency, note);
 }

@@ -46,8 +46,21 @@ export interface LineInput {
   paidAt?: string | null;
   /** The client's Idempotency-Key (or dialect key) of the request that recorded it: shown, never an id. */
   idempotencyKey?: string | null;
+  /** False: no customer reminder is sent on account of this payment (default true). */
+  remindCustomer?: boolean;
+  /** False: the merchant's change feed is not to announce this line (default true). */
+  notifyMerchant?: boolean;
+  /** Who asked for it, as the request said (Chargebee's chargebee-request-origin-* headers). */
+  origin?: LineOrigin | null;
   /** For reversals: the line reversed, by our id or by the source's id. */
   reverses?: { lineId: string } | { source: string; externalId: string };
+}
+
+/** Where a request came from, as its client declared it: never checked, only kept. */
+export interface LineOrigin {
+  user?: string;
+  device?: string;
+  ip?: string;
 }
 
 export interface Line {
@@ -74,6 +87,9 @@ export interface Line {
   duplicateAmount: number;
   duplicateOf: string | null;
   idempotencyKey: string | null;
+  remindCustomer: boolean;
+  notifyMerchant: boolean;
+  origin: LineOrigin | null;
   eventId: string | null;
   createdAt: string;
 }

@@ -153,6 +153,25 @@ function classify(body: Record<string, unknown>): { type: string; acted: Invoice
   return byStatus ? { type: byStatus, acted: byStatus } : { type: "unrecognized", acted: null };
 }
 
+/**
+ * What each event must carry (README, HighLevel): the invoice id, its currency and the time of the
+ * snapshot; payment events also the running amount paid. Every missing one is named at once.
+ */
+const REQUIRED: Record<InvoiceEvent, readonly string[]> = {
+  InvoicePartiallyPaid: ["_id", "currency", "updatedAt", "amountPaid"],
+  InvoicePaid: ["_id", "currency", "updatedAt", "amountPaid"],
+  InvoiceVoid: ["_id", "currency", "updatedAt"],
+};
+
+function requireFields(event: InvoiceEvent, body: Record<string, unknown>): void {
+  const missing = REQUIRED[event].filter((f) => body[f] === undefined || body[f] === null || body[f] === "");
+  if (missing.length > 0) {
+    throw new MalformedPayload(
+      `${event} is missing ${missing.join(", ")} (it needs ${REQUIRED[event].join(", ")})`,
+    );
+  }
+}
+
 function normalize(body: unknown, delivery: Delivery): Normalized {
   if (!isObject(body)) throw new MalformedPayload("HighLevel body must be a JSON object");
   const eventId = str(body.webhookId, "id") ?? `sha256:${delivery.sha256}`;
@@ -171,12 +190,15 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
     };
   }
 
-  if (!invoiceId) throw new MalformedPayload("_id (the invoice id) is missing");
+  requireFields(acted, body);
+  if (!invoiceId) throw new MalformedPayload(`${acted}: _id must be an invoice id`);
   const currency = supportedCurrency(str(body.currency), "currency", body.currency);
   const updatedAt = str(body.updatedAt);
   // updatedAt orders snapshots: without it an old retry could not be told from a new state.
   const version = updatedAt ? Date.parse(updatedAt) : Number.NaN;
-  if (!Number.isFinite(version)) throw new MalformedPayload("updatedAt must be an ISO 8601 timestamp");
+  if (!Number.isFinite(version)) {
+    throw new MalformedPayload(`updatedAt ${JSON.stringify(body.updatedAt)} is not an ISO 8601 timestamp`);
+  }
 
   const total = optionalDecimalAmount(body.total, "total", currency);
   const amountDue = optionalDecimalAmount(body.amountDue, "amountDue", currency);

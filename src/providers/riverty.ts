@@ -1,8 +1,10 @@
 // Riverty Accounting as a Service `accounting/paymentReceived` notifications. Riverty signs nothing, so a
 // delivery is trusted for carrying a secret path token and (by default) coming from Riverty's addresses.
 import { z } from "zod";
+import { isInvoiceId } from "../ledger/invoice-id";
 import type { LineInput } from "../ledger/types";
 import { secretsEqual } from "../lib/crypto";
+import { inRange, parseIp, parseIpRange } from "../lib/ip";
 import { textProblem } from "../lib/zod-atoms";
 import { decimalAmount, optionalDecimalAmount, supportedCurrency } from "./amounts";
 import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
@@ -34,8 +36,18 @@ export const RivertyConfigSchema = z
     check_ip: z.boolean().default(true),
     // Absent means Riverty's published addresses as this release knows them, resolved at verify time, so a
     // change to that list reaches every merchant with a deploy rather than a configuration rewrite.
+    // Addresses or CIDR ranges of either family; the refusal names the entry, since a list of 32 is hard
+    // to search for "Invalid input".
     allowed_ips: z
-      .array(z.union([z.ipv4(), z.ipv6()]))
+      .array(
+        z
+          .string()
+          .max(64)
+          .refine((s) => parseIpRange(s) !== null, {
+            error: (issue) =>
+              `${JSON.stringify(issue.input)} is not an IPv4 or IPv6 address or CIDR range (such as 20.103.56.175, 20.103.56.0/24, 2001:db8::1 or 2001:db8::/32)`,
+          }),
+      )
       .min(1)
       .max(32)
       .optional(),
@@ -63,9 +75,10 @@ async function verify(delivery: Delivery, config: RivertyConfig): Promise<Verifi
   if (index < 0) return { ok: false, reason: "token_mismatch" };
   if (config.check_ip === false) return { ok: true, method: `${SOURCE}:path-token#${index}+no-ip-check` };
   if (!delivery.ip) return { ok: false, reason: "missing_ip" };
-  const ip = delivery.ip.trim().toLowerCase();
+  const ip = parseIp(delivery.ip.trim());
   const allowed = config.allowed_ips ?? RIVERTY_IPS;
-  if (!allowed.some((a) => a.toLowerCase() === ip)) return { ok: false, reason: "ip_not_allowed" };
+  if (!ip || !allowed.some((a) => inRange(ip, parseIpRange(a)!)))
+    return { ok: false, reason: "ip_not_allowed" };
   return { ok: true, method: `${SOURCE}:path-token#${index}+ip` };
 }
 
@@ -98,11 +111,15 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
   if (!isObject(body)) throw new MalformedPayload("Riverty body must be a JSON object");
   if (body.type !== PAYMENT_RECEIVED) {
     const type = typeof body.type === "string" ? body.type : "unrecognized";
+    // Logged on the invoice it names, when that invoice is known (the pipeline creates none for it).
+    const p = isObject(body.parameters) ? body.parameters : {};
+    const named = [p.invoiceReference, p.orderReference].find((r) => typeof r === "string" && isInvoiceId(r));
     return {
       kind: "ignored",
       eventId: `sha256:${delivery.sha256}`,
       eventType: type,
       reason: `Riverty ${type} notifications do not change the ledger`,
+      ...(typeof named === "string" ? { invoiceId: named } : {}),
     };
   }
   const p = body.parameters;

@@ -52,6 +52,8 @@ export interface LedgerChange {
   invoice: InvoiceSnapshot;
   /** Payments recorded by the change (a replayed one records none). */
   paymentsApplied: number;
+  /** Of those, the ones recorded without a customer reminder (chargebee-event-email: all-disabled). */
+  paymentsSilenced: number;
 }
 
 export class InvoiceReminders implements Capability, Wakeful {
@@ -95,14 +97,16 @@ export class InvoiceReminders implements Capability, Wakeful {
    * A payment that arrives before the invoice's total is remembered, and reminded about once the total
    * is known, if money is still due then.
    */
-  onLedgerChanged({ invoice: s, paymentsApplied }: LedgerChange): void {
+  onLedgerChanged({ invoice: s, paymentsApplied, paymentsSilenced }: LedgerChange): void {
     const now = Date.now();
     const owing = isOwing(s);
+    // A payment recorded with chargebee-event-email (or -actions): all-disabled asks for no reminder.
+    const toRemind = paymentsApplied - paymentsSilenced;
     if (s.facts.total === null || s.facts.currency === null) {
-      if (paymentsApplied > 0) this.state.setPaymentUnreminded(true);
+      if (toRemind > 0) this.state.setPaymentUnreminded(true);
     } else {
       const unreminded = this.state.paymentUnreminded();
-      if ((paymentsApplied > 0 || unreminded) && owing) {
+      if ((toRemind > 0 || unreminded) && owing) {
         const paused = this.state.pausedAt() !== null;
         this.store.insert(
           "partial_payment",

@@ -138,6 +138,36 @@ describe("invoices", () => {
       "application/merge-patch+json",
     );
     expect(doc.body.components.schemas.PaymentCreate.properties.method.enum).toContain("demand_draft");
+    // Every list says whether there is more, and a line says how it was recorded.
+    for (const page of ["LinePage", "AnomalyPage", "WebhookEventPage", "ReminderPage"]) {
+      expect(doc.body.components.schemas[page].required, page).toEqual(
+        expect.arrayContaining(["data", "has_more", "next_cursor"]),
+      );
+    }
+    expect(Object.keys(doc.body.components.schemas.Line.properties)).toEqual(
+      expect.arrayContaining(["customer_reminder", "merchant_events", "origin"]),
+    );
+    // Chargebee's record_payment, both versions, with their own fields and error shape.
+    for (const [version, amount, date] of [
+      ["v1", "amount", "paid_at"],
+      ["v2", "transaction[amount]", "transaction[date]"],
+    ]) {
+      const op = doc.body.paths[`/api/${version}/invoices/{invoiceId}/record_payment`].post;
+      const form = op.requestBody.content["application/x-www-form-urlencoded"].schema;
+      const schema = form.$ref ? doc.body.components.schemas[form.$ref.split("/").at(-1)] : form;
+      expect(Object.keys(schema.properties), version).toEqual(expect.arrayContaining([amount, date]));
+      expect(Object.keys(op.responses)).toEqual(["200", "400", "401", "404", "409", "413", "415", "422"]);
+      expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(
+        expect.arrayContaining([
+          "chargebee-event-email",
+          "chargebee-event-webhook",
+          "chargebee-event-actions",
+        ]),
+      );
+    }
+    expect(doc.body.components.schemas.ChargebeeRecordPaymentV1.required).toEqual(
+      expect.arrayContaining(["payment_method", "paid_at"]),
+    );
     // Steering reminders: PATCH beside PUT, the resend route, and the fields they show.
     expect(Object.keys(doc.body.paths["/v1/invoices/{invoiceId}"])).toEqual(
       expect.arrayContaining(["put", "patch", "get"]),

@@ -61,11 +61,17 @@ export const voidInvoice: RouteHandler<typeof routes.voidInvoice, AppEnv> = asyn
 export const listAnomalies: RouteHandler<typeof routes.listAnomalies, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, merchant(c), invoiceId, "anomalies", c.req.valid("query"));
-  return c.json({ data: page.items.map(anomalyView), next_cursor: page.next_cursor }, 200);
+  return c.json(
+    { data: page.items.map(anomalyView), has_more: page.has_more, next_cursor: page.next_cursor },
+    200,
+  );
 };
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, merchant(c), invoiceId, "events", c.req.valid("query"));
-  return c.json({ data: page.items.map(eventView), next_cursor: page.next_cursor }, 200);
+  return c.json(
+    { data: page.items.map(eventView), has_more: page.has_more, next_cursor: page.next_cursor },
+    200,
+  );
 };

@@ -42,7 +42,10 @@ export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = 
 export const listPayments: RouteHandler<typeof routes.listPayments, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, c.get("merchantId")!, invoiceId, "lines", c.req.valid("query"));
-  return c.json({ data: page.items.map(lineView), next_cursor: page.next_cursor }, 200);
+  return c.json(
+    { data: page.items.map(lineView), has_more: page.has_more, next_cursor: page.next_cursor },
+    200,
+  );
 };
 
 export const reversePayment: RouteHandler<typeof routes.reversePayment, AppEnv> = async (c) => {

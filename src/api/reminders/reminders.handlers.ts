@@ -39,6 +39,7 @@ export const listReminders: RouteHandler<typeof routes.listReminders, AppEnv> = 
   return c.json(
     {
       data: page.items.map(reminderView),
+      has_more: page.has_more,
       next_cursor: page.next_cursor,
       upcoming: upcoming.map((u) => ({ reason: u.reason, day: u.day, planned_at: u.plannedAt })),
     },

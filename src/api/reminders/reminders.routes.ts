@@ -44,6 +44,7 @@ const UpcomingSchema = z
 const ReminderListSchema = z
   .object({
     data: z.array(ReminderSchema),
+    has_more: z.boolean().openapi({ description: "True when next_cursor leads to another page" }),
     next_cursor: z.string().nullable(),
     upcoming: z.array(UpcomingSchema).openapi({
       description:

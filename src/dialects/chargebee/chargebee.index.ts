@@ -1,5 +1,6 @@
-// Chargebee's `record_payment` (research §4.2, seed 004), served over the same ledger and API keys: an
-// integration that records offline payments in Chargebee points its site URL here instead.
+// Chargebee's `record_payment` in API v1 and v2 (seed 004, research §1), served over the same ledger and API
+// keys: an integration that records offline payments in Chargebee points its site URL here instead. One
+// handler serves both versions; they differ only in their parameter names (record-payment-form.ts).
 import type { Context } from "hono";
 import { InvoiceIdParam } from "../../api/schemas";
 import { idempotency, ledgerFor } from "../../ledger/client";
@@ -12,7 +13,8 @@ import { chargebeeToMinor, minorToChargebee } from "../../providers/chargebee-am
 import { createDialectRouter } from "../dialect-router";
 import { authenticationFailed, ChargebeeError, paramError, resourceNotFound } from "./chargebee-errors";
 import { chargebeeInvoice, chargebeeTransaction } from "./chargebee-views";
-import { CHARGEBEE_METHODS, parseRecordPaymentForm } from "./record-payment-form";
+import { CHARGEBEE_METHODS, type FormVersion, parseRecordPaymentForm, V1, V2 } from "./record-payment-form";
+import { readNotices, readOrigin } from "./request-headers";
 
 /** Kept apart from the "chargebee" webhook source: these are payments our merchant recorded, not Chargebee. */
 const SOURCE = "chargebee-api";
@@ -46,21 +48,21 @@ async function readForm(c: Context<AppEnv>): Promise<string> {
   }
   if (body !== "" && !/^application\/x-www-form-urlencoded\b/i.test(type)) {
     throw new ChargebeeError(
-      400,
-      "invalid_request",
-      "Send the parameters form-encoded (application/x-www-form-urlencoded)",
+      415,
+      "unsupported_media_type",
+      "Send the parameters form-encoded, with Content-Type: application/x-www-form-urlencoded",
     );
   }
   return body;
 }
 
-function refused(result: Extract<CommandResult<unknown>, { ok: false }>): ChargebeeError {
+function refused(result: Extract<CommandResult<unknown>, { ok: false }>, v: FormVersion): ChargebeeError {
   switch (result.code) {
     case "not_found":
       return resourceNotFound();
     case "invalid_amount":
     case "amount_exceeds_due":
-      return paramError("transaction[amount]", "param_wrong_value", result.message);
+      return paramError(v.amount, "param_wrong_value", result.message);
     case "idempotency_key_reused":
       return new ChargebeeError(422, "unable_to_process_request", result.message, "invalid_request");
     default:
@@ -71,11 +73,14 @@ function refused(result: Extract<CommandResult<unknown>, { ok: false }>): Charge
   }
 }
 
-router.post("/api/v2/invoices/:invoiceId/record_payment", ...guard, async (c) => {
+const recordPayment = (v: FormVersion) => async (c: Context<AppEnv>) => {
   const merchantId = c.get("merchantId")!;
-  const invoiceId = c.req.param("invoiceId");
+  const invoiceId = c.req.param("invoiceId") ?? "";
   if (!InvoiceIdParam.safeParse(invoiceId).success) throw resourceNotFound();
-  const input = parseRecordPaymentForm(await readForm(c));
+  const input = parseRecordPaymentForm(await readForm(c), v);
+  const header = (name: string) => c.req.header(name);
+  const notices = readNotices(header);
+  const origin = readOrigin(header);
   const idemHeader = c.req.header("chargebee-idempotency-key");
   if (idemHeader !== undefined && !IDEMPOTENCY_KEY.test(idemHeader)) {
     throw new ChargebeeError(
@@ -109,11 +114,16 @@ router.post("/api/v2/invoices/:invoiceId/record_payment", ...guard, async (c) =>
   try {
     amount = input.amount === null ? undefined : chargebeeToMinor(input.amount, currency);
   } catch (err) {
-    if (err instanceof MoneyError) throw paramError("transaction[amount]", "param_wrong_value", err.message);
+    if (err instanceof MoneyError) throw paramError(v.amount, "param_wrong_value", err.message);
     throw err;
   }
 
-  const idem = await idempotency("chargebee", idemHeader, `chargebee record_payment ${invoiceId}`, input);
+  // The version is not part of the request: the same payment sent through v1 and v2 is the same request.
+  const idem = await idempotency("chargebee", idemHeader, `chargebee record_payment ${invoiceId}`, {
+    ...input,
+    notices,
+    origin,
+  });
   const notes = [
     input.comment,
     input.referenceNumber && input.idAtGateway ? `id_at_gateway: ${input.idAtGateway}` : null,
@@ -129,11 +139,14 @@ router.post("/api/v2/invoices/:invoiceId/record_payment", ...guard, async (c) =>
       reference: input.referenceNumber ?? input.idAtGateway,
       notes: notes || null,
       paidAt: input.date !== null ? new Date(input.date * 1000).toISOString() : null,
+      ...notices,
+      origin,
     },
     idem,
   );
-  if (!result.ok) throw refused(result);
-  c.set("outcome", "applied");
+  if (!result.ok) throw refused(result, v);
+  c.set("outcome", result.replayed ? "replayed" : "applied");
+  if (result.replayed) c.header("Idempotent-Replayed", "true");
   return c.json(
     {
       invoice: chargebeeInvoice(result.value.invoice),
@@ -141,6 +154,9 @@ router.post("/api/v2/invoices/:invoiceId/record_payment", ...guard, async (c) =>
     },
     200,
   );
-});
+};
+
+router.post("/api/v1/invoices/:invoiceId/record_payment", ...guard, recordPayment(V1));
+router.post("/api/v2/invoices/:invoiceId/record_payment", ...guard, recordPayment(V2));
 
 export default router;

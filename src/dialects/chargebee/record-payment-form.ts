@@ -1,6 +1,9 @@
-// The form-encoded body of `POST /api/v2/invoices/{id}/record_payment` (research §4.2, seed 004).
-import { freeText, identifier } from "../../lib/zod-atoms";
+// The form-encoded body of `record_payment` in Chargebee's two API versions (seed 004 and research §1):
+// v1 takes flat fields (`amount`, `payment_method`, `paid_at`, `reference_number`, `memo`), v2 nests them
+// under `transaction[...]` and calls the note `comment`. Only the names and which fields exist differ; the
+// same reader applies the same rules to both.
 import { ChargebeeError, paramError } from "./chargebee-errors";
+import { formParams, integer, text } from "./form";
 
 /** Chargebee's offline payment methods (SDK enum plus the v1 names), in our vocabulary. */
 export const CHARGEBEE_METHODS: Record<string, string> = {
@@ -34,102 +37,100 @@ export interface RecordPaymentInput {
   comment: string | null;
 }
 
+/** One API version's parameter names; a field the version lacks is null. */
+export interface FormVersion {
+  readonly name: "v1" | "v2";
+  readonly amount: string;
+  /** v1: `amount` minimum 1 (chargebee_api_v1_spec.yaml); v2 leaves a zero to the ledger's own refusal. */
+  readonly amountMin: number;
+  readonly paymentMethod: string;
+  readonly referenceNumber: string;
+  readonly date: string;
+  /** v1 requires `paid_at`; v2's `transaction[date]` is optional. */
+  readonly dateRequired: boolean;
+  readonly comment: string;
+  readonly customPaymentMethodId: string | null;
+  readonly idAtGateway: string | null;
+  readonly status: string | null;
+}
+
+export const V1: FormVersion = {
+  name: "v1",
+  amount: "amount",
+  amountMin: 1,
+  paymentMethod: "payment_method",
+  referenceNumber: "reference_number",
+  date: "paid_at",
+  dateRequired: true,
+  comment: "memo",
+  customPaymentMethodId: null,
+  idAtGateway: null,
+  status: null,
+};
+
+export const V2: FormVersion = {
+  name: "v2",
+  amount: "transaction[amount]",
+  amountMin: 0,
+  paymentMethod: "transaction[payment_method]",
+  referenceNumber: "transaction[reference_number]",
+  date: "transaction[date]",
+  dateRequired: false,
+  comment: "comment",
+  customPaymentMethodId: "transaction[custom_payment_method_id]",
+  idAtGateway: "transaction[id_at_gateway]",
+  status: "transaction[status]",
+};
+
 const MAX_UNIX = 253402300799;
 
-/** `id`: an id or reference (no control or bidirectional formatting characters); otherwise free text. */
-function text(params: Map<string, string>, name: string, max: number, kind: "id" | "text"): string | null {
-  const v = params.get(name);
-  if (v === undefined || v === "") return null;
-  if (v.length > max)
-    throw paramError(name, "param_wrong_value", `${name} cannot be longer than ${max} characters`);
-  const ok = (kind === "id" ? identifier(max) : freeText(max)).safeParse(v);
-  if (!ok.success) throw paramError(name, "param_wrong_value", `${name} ${ok.error.issues[0]?.message}`);
-  return v;
-}
+const fieldsOf = (v: FormVersion): string[] =>
+  [
+    v.amount,
+    v.paymentMethod,
+    v.referenceNumber,
+    v.date,
+    v.comment,
+    v.customPaymentMethodId,
+    v.idAtGateway,
+    v.status,
+  ].filter((f): f is string => f !== null);
 
-function integer(params: Map<string, string>, name: string, max: number): number | null {
-  const v = params.get(name);
-  if (v === undefined || v === "") return null;
-  // Digits only: "12.50" or "1e3" would be a different amount from what the client meant.
-  if (!/^\d{1,16}$/.test(v) || Number(v) > max) {
-    throw paramError(name, "param_wrong_value", `${name} must be a whole number between 0 and ${max}`);
-  }
-  return Number(v);
-}
-
-/**
- * application/x-www-form-urlencoded pairs (https://url.spec.whatwg.org/#urlencoded-parsing), except that
- * a percent-encoding of invalid UTF-8 is refused: URLSearchParams would store U+FFFD in its place.
- */
-function formPairs(body: string): Array<[string, string]> {
-  const decode = (s: string) => {
-    try {
-      return decodeURIComponent(s.replace(/\+/g, " "));
-    } catch {
-      throw new ChargebeeError(400, "invalid_request", "The form is not valid percent-encoded UTF-8");
-    }
-  };
-  return body
-    .split("&")
-    .filter((pair) => pair !== "")
-    .map((pair) => {
-      const eq = pair.indexOf("=");
-      return eq < 0 ? [decode(pair), ""] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))];
-    });
-}
+const required = (name: string) => paramError(name, "param_required", `${name} cannot be blank`);
 
 /** Parses and checks the form; unknown or repeated parameters are refused rather than guessed at. */
-export function parseRecordPaymentForm(body: string): RecordPaymentInput {
-  const params = new Map<string, string>();
-  for (const [k, v] of formPairs(body)) {
-    if (params.has(k)) throw paramError(k, "param_wrong_value", `${k} is given more than once`);
-    params.set(k, v);
-  }
+export function parseRecordPaymentForm(body: string, v: FormVersion): RecordPaymentInput {
+  const params = formParams(body);
+  const allowed = new Set(fieldsOf(v));
   for (const k of params.keys()) {
-    if (!ALLOWED.has(k)) {
+    if (!allowed.has(k)) {
       throw new ChargebeeError(400, "invalid_request", `${k} is not supported here`, "invalid_request", k);
     }
   }
-  const status = params.get("transaction[status]");
-  if (status !== undefined && status !== "success") {
+  const status = v.status === null ? undefined : params.get(v.status);
+  if (v.status !== null && status !== undefined && status !== "success") {
     throw paramError(
-      "transaction[status]",
+      v.status,
       "param_wrong_value",
       "Only successful payments can be recorded; failed attempts change no balance",
     );
   }
-  const method = params.get("transaction[payment_method]");
-  if (!method)
-    throw paramError(
-      "transaction[payment_method]",
-      "param_required",
-      "transaction[payment_method] cannot be blank",
-    );
+  const method = params.get(v.paymentMethod);
+  if (!method) throw required(v.paymentMethod);
   if (!Object.hasOwn(CHARGEBEE_METHODS, method)) {
-    throw paramError(
-      "transaction[payment_method]",
-      "param_wrong_value",
-      `transaction[payment_method] ${method} is not supported`,
-    );
+    throw paramError(v.paymentMethod, "param_wrong_value", `${v.paymentMethod} ${method} is not supported`);
   }
+  const date = integer(params, v.date, 0, MAX_UNIX);
+  if (date === null && v.dateRequired) throw required(v.date);
+  const optional = (name: string | null, max: number) =>
+    name === null ? null : text(params, name, max, "id");
   return {
-    amount: integer(params, "transaction[amount]", Number.MAX_SAFE_INTEGER),
+    amount: integer(params, v.amount, v.amountMin, Number.MAX_SAFE_INTEGER),
     paymentMethod: method,
-    referenceNumber: text(params, "transaction[reference_number]", 100, "id"),
-    customPaymentMethodId: text(params, "transaction[custom_payment_method_id]", 50, "id"),
-    idAtGateway: text(params, "transaction[id_at_gateway]", 100, "id"),
-    date: integer(params, "transaction[date]", MAX_UNIX),
-    comment: text(params, "comment", 300, "text"),
+    referenceNumber: text(params, v.referenceNumber, 100, "id"),
+    customPaymentMethodId: optional(v.customPaymentMethodId, 50),
+    idAtGateway: optional(v.idAtGateway, 100),
+    date,
+    comment: text(params, v.comment, 300, "text"),
   };
 }
-
-const ALLOWED = new Set([
-  "comment",
-  "transaction[amount]",
-  "transaction[payment_method]",
-  "transaction[reference_number]",
-  "transaction[custom_payment_method_id]",
-  "transaction[id_at_gateway]",
-  "transaction[status]",
-  "transaction[date]",
-]);

@@ -107,7 +107,9 @@ router.post(PATH, ...guard, async (c) => {
     idem,
   );
   if (!result.ok) throw refused(result);
-  c.set("outcome", "applied");
+  c.set("outcome", result.replayed ? "replayed" : "applied");
+  // As on /v1 (Stripe's convention): a retry can tell a stored answer from a new payment.
+  if (result.replayed) c.header("Idempotent-Replayed", "true");
   return c.json(
     refrensPaymentView(result.value.line, merchantId, { paymentMethod: p.paymentMethod ?? null }),
     201,

@@ -20,9 +20,13 @@ export class Book implements Capability {
   private readonly allocations: Allocations;
   /** The invoice row as of this transaction: undefined until read; null when there is none. */
   private cached: InvoiceRow | null | undefined;
-  /** Whether this transaction changed what is owed, and how many payments it applied. */
+  /**
+   * Whether this transaction changed what is owed, how many payments it applied, and how many of those
+   * asked for no customer reminder.
+   */
   changed = false;
   paymentsApplied = 0;
+  paymentsSilenced = 0;
 
   constructor(private readonly sql: SqlStorage) {
     this.allocations = new Allocations(sql);
@@ -33,6 +37,7 @@ export class Book implements Capability {
     this.cached = present ? undefined : null;
     this.changed = false;
     this.paymentsApplied = 0;
+    this.paymentsSilenced = 0;
   }
 
   row(): InvoiceRow | null {
@@ -188,6 +193,9 @@ export class Book implements Capability {
       duplicateAmount: plan?.duplicate ?? 0,
       duplicateOf: plan?.duplicateOf ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
+      remindCustomer: input.remindCustomer ?? true,
+      notifyMerchant: input.notifyMerchant ?? true,
+      origin: input.origin ?? null,
       eventId,
       createdAt: new Date().toISOString(),
     };
@@ -196,6 +204,7 @@ export class Book implements Capability {
     if (plan) this.allocations.record(line, plan, note);
     if (input.kind === "payment") {
       this.paymentsApplied += 1;
+      if (!line.remindCustomer) this.paymentsSilenced += 1;
       this.linkWaitingReversals(line, note);
     }
     return { outcome: "applied", line };
@@ -268,8 +277,8 @@ export class Book implements Capability {
       .exec<{ seq: number }>(
         `INSERT INTO lines (id, kind, source, external_id, amount, tds, fee, currency, method, reference, notes,
            paid_at, reverses_id, reverses_source, reverses_external_id, requested_amount, duplicate_amount,
-           duplicate_of, idempotency_key, event_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+           duplicate_of, idempotency_key, remind_customer, notify_merchant, origin, event_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
         l.id,
         l.kind,
         l.source,
@@ -289,6 +298,9 @@ export class Book implements Capability {
         l.duplicateAmount,
         l.duplicateOf,
         l.idempotencyKey,
+        l.remindCustomer ? 1 : 0,
+        l.notifyMerchant ? 1 : 0,
+        l.origin ? JSON.stringify(l.origin) : null,
         l.eventId,
         l.createdAt,
       )

@@ -56,6 +56,11 @@ const LINES_V3 = [
   "duplicate_of TEXT",
   "idempotency_key TEXT",
 ];
+const LINES_V4 = [
+  "remind_customer INTEGER NOT NULL DEFAULT 1",
+  "notify_merchant INTEGER NOT NULL DEFAULT 1",
+  "origin TEXT",
+];
 
 const LINES_REVERSES = "CREATE INDEX lines_reverses ON lines (reverses_id) WHERE reverses_id IS NOT NULL";
 const LINES_UNLINKED = `CREATE INDEX lines_unlinked_reversals ON lines (reverses_source, reverses_external_id)
@@ -103,13 +108,22 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT id, reverses_id, amount FROM lines WHERE kind = 'reversal' AND reverses_id IS NOT NULL`,
     ].join(";\n"),
   },
+  {
+    id: "004-line-notices-and-origin",
+    // A merchant may record a payment without the customer reminder it would trigger, or without the merchant
+    // events a change feed will announce (Chargebee's chargebee-event-email / -webhook / -actions headers,
+    // https://apidocs.chargebee.com/docs/api/invoices#record_an_invoice_payment). The choice is kept on the
+    // line, so whatever announces the line later honours it. origin: the chargebee-request-origin-* headers
+    // (who asked, from which device and address), as a JSON object.
+    sql: addColumns("lines", LINES_V4),
+  },
 ];
 
 export const BASELINE: Capability["baseline"] = {
-  version: 3,
+  version: 4,
   sql: [
     table("invoice", [...INVOICE_V1, ...INVOICE_V3]),
-    table("lines", [...LINES_V1, ...LINES_V2, ...LINES_V3], ["UNIQUE (source, external_id)"]),
+    table("lines", [...LINES_V1, ...LINES_V2, ...LINES_V3, ...LINES_V4], ["UNIQUE (source, external_id)"]),
     LINES_REVERSES,
     LINES_UNLINKED,
     ALLOCATIONS,

@@ -1,6 +1,6 @@
 // The book's rows as SQLite returns them, and their mapping to the ledger's vocabulary.
 import { deriveBalance } from "../balance";
-import type { InvoiceSnapshot, Line, Totals } from "../types";
+import type { InvoiceSnapshot, Line, LineOrigin, Totals } from "../types";
 
 export interface InvoiceRow extends Record<string, SqlStorageValue> {
   merchant_id: string;
@@ -46,6 +46,9 @@ export interface LineRow extends Record<string, SqlStorageValue> {
   duplicate_amount: number;
   duplicate_of: string | null;
   idempotency_key: string | null;
+  remind_customer: number;
+  notify_merchant: number;
+  origin: string | null;
   event_id: string | null;
   created_at: string;
 }
@@ -69,6 +72,9 @@ export const toLine = (r: LineRow): Line => ({
   duplicateAmount: r.duplicate_amount,
   duplicateOf: r.duplicate_of,
   idempotencyKey: r.idempotency_key,
+  remindCustomer: r.remind_customer !== 0,
+  notifyMerchant: r.notify_merchant !== 0,
+  origin: r.origin === null ? null : (JSON.parse(r.origin) as LineOrigin),
   eventId: r.event_id,
   createdAt: r.created_at,
 });

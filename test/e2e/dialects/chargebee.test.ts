@@ -125,10 +125,13 @@ describe("Chargebee dialect: record_payment", () => {
     const first = await record(m.key, id, params, headers);
     const burst = await Promise.all(Array.from({ length: 10 }, () => record(m.key, id, params, headers)));
     expect(first.status).toBe(200);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
     for (const r of burst) {
       expect(r.status).toBe(200);
       expect(r.body.transaction.id).toBe(first.body.transaction.id);
     }
+    const again = await record(m.key, id, params, headers);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
     const changed = await record(m.key, id, { ...params, "transaction[amount]": 1235 }, headers);
     expect(changed.status).toBe(422);
     expect(changed.body).toMatchObject({ api_error_code: "unable_to_process_request" });
@@ -232,8 +235,8 @@ describe("Chargebee dialect: record_payment", () => {
       body: { transaction: { amount: 100, payment_method: "cash" } },
       headers: { authorization: basic(m.key) },
     });
-    expect(json.status).toBe(400);
-    expect(json.body.api_error_code).toBe("invalid_request");
+    expect(json.status).toBe(415);
+    expect(json.body.api_error_code).toBe("unsupported_media_type");
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 0, payments_count: 0 });
     track(m.id, id);
   });

@@ -125,10 +125,12 @@ describe("Refrens dialect: add a payment to an invoice", () => {
     const again = await pay(m.key, m.id, id, body);
     const burst = await Promise.all(Array.from({ length: 10 }, () => pay(m.key, m.id, id, body)));
     expect(first.status).toBe(201);
+    expect(first.headers.get("idempotent-replayed")).toBeNull();
     for (const r of [again, ...burst]) {
       expect(r.status).toBe(201);
       expect(r.body).toEqual(first.body);
     }
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
     const changed = await pay(m.key, m.id, id, { ...body, amount: 260 });
     expect(changed.status).toBe(409);
     expect(changed.body).toMatchObject({ name: "Conflict", data: { reason: "idempotency_key_reused" } });

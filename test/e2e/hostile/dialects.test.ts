@@ -121,7 +121,7 @@ const chargebeeCases: Case[] = [
     Uint8Array.from([...utf8(`${good}&comment=caf`), 0xe9]) as Uint8Array<ArrayBuffer>,
     400,
   ),
-  cb("JSON instead of a form", '{"transaction":{"amount":100}}', 400, { "content-type": "application/json" }),
+  cb("JSON instead of a form", '{"transaction":{"amount":100}}', 415, { "content-type": "application/json" }),
   cb("idempotency key with a space", good, 400, { ...FORM, "chargebee-idempotency-key": "a b" }),
   cb("body over 64 KiB", `${good}&comment=${"c".repeat(64 * 1024)}`, 413),
   cb("chunked body over 64 KiB", chunked(65 * 1024), 413),
@@ -134,6 +134,55 @@ const chargebeeCases: Case[] = [
   },
 ];
 
+const v1Path = `/api/v1/invoices/${ids.invoiceId}/record_payment`;
+const v1Good = "payment_method=cash&amount=100&paid_at=1717000000";
+const v1 = (
+  name: string,
+  raw: Case["raw"],
+  status: number,
+  headers: Record<string, string> = FORM,
+): Case => ({
+  ...cb(name, raw, status, headers),
+  name: `Chargebee v1 record_payment: ${name}`,
+  path: v1Path,
+});
+const chargebeeV1Cases: Case[] = [
+  v1("repeated amount", `${v1Good}&amount=99999`, 400),
+  v1("a v2 parameter", `${v1Good}&transaction[amount]=1`, 400),
+  v1("__proto__ parameter", `${v1Good}&__proto__=x`, 400),
+  v1("amount 0", "payment_method=cash&amount=0&paid_at=1", 400),
+  v1("amount decimal", "payment_method=cash&amount=1.5&paid_at=1", 400),
+  v1("amount over the due", "payment_method=cash&amount=10000000&paid_at=1", 400),
+  v1("no payment_method", "amount=100&paid_at=1", 400),
+  v1("no paid_at", "payment_method=cash&amount=100", 400),
+  v1("paid_at beyond year 9999", "payment_method=cash&paid_at=253402300800", 400),
+  v1("reference_number over 100 characters", `${v1Good}&reference_number=${"r".repeat(101)}`, 400),
+  v1("reference_number with RTL override", `${v1Good}&reference_number=CHK${enc(RLO)}1`, 400),
+  v1("memo over 300 characters", `${v1Good}&memo=${"m".repeat(301)}`, 400),
+  v1("memo with NUL", `${v1Good}&memo=hi%00`, 400),
+  v1("JSON instead of a form", '{"amount":100}', 415, { "content-type": "application/json" }),
+  v1("body over 64 KiB", `${v1Good}&memo=${"c".repeat(64 * 1024)}`, 413),
+  v1("chargebee-event-email not all-disabled", v1Good, 400, { ...FORM, "chargebee-event-email": "off" }),
+  v1("chargebee-event-webhook empty", v1Good, 400, { ...FORM, "chargebee-event-webhook": "" }),
+  v1("chargebee-event-actions upper case", v1Good, 400, {
+    ...FORM,
+    "chargebee-event-actions": "ALL-DISABLED",
+  }),
+  v1("origin ip over 255 characters", v1Good, 400, {
+    ...FORM,
+    "chargebee-request-origin-ip": "1".repeat(256),
+  }),
+  v1("origin user-encoded not base64", v1Good, 400, {
+    ...FORM,
+    "chargebee-request-origin-user-encoded": "%%%",
+  }),
+  { ...v1("no credentials", v1Good, 401), auth: undefined },
+  { ...v1("bearer instead of basic", v1Good, 401), auth: bearer },
+];
+
 describe("hostile input: dialects", () => {
-  runCases([...jsonBodyCases(refrens), ...refrensFields, ...refrensAuth, ...chargebeeCases], world);
+  runCases(
+    [...jsonBodyCases(refrens), ...refrensFields, ...refrensAuth, ...chargebeeCases, ...chargebeeV1Cases],
+    world,
+  );
 });

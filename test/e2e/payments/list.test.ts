@@ -13,6 +13,7 @@ describe("listing lines", () => {
     const first = await call("GET", `/v1/invoices/${id}/payments?limit=3`, { key });
     expect(first.body.data.map((l: any) => l.id)).toEqual(ids.slice(0, 3));
     expect(first.body.next_cursor).toEqual(expect.any(String));
+    expect(first.body.has_more).toBe(true);
     const second = await call("GET", `/v1/invoices/${id}/payments?limit=3&cursor=${first.body.next_cursor}`, {
       key,
     });
@@ -22,6 +23,7 @@ describe("listing lines", () => {
     });
     expect(third.body.data.map((l: any) => l.id)).toEqual(ids.slice(6));
     expect(third.body.next_cursor).toBeNull();
+    expect(third.body.has_more).toBe(false);
 
     for (const limit of [1, 2, 7, 50]) {
       expect((await allLines(key, id, limit)).map((l) => l.id)).toEqual(ids);
@@ -34,7 +36,7 @@ describe("listing lines", () => {
   it("an empty ledger is one empty page", async () => {
     const { key, id } = await setup();
     const res = await call("GET", `/v1/invoices/${id}/payments`, { key });
-    expect(res.body).toEqual({ data: [], next_cursor: null });
+    expect(res.body).toEqual({ data: [], has_more: false, next_cursor: null });
   });
 
   it("refuses a bad limit", async () => {

@@ -1,7 +1,15 @@
 // HighLevel reports a cumulative amount paid: newer snapshots become lines of their difference, once.
 import { describe, expect } from "vitest";
 import { it, track, uid } from "../../../helpers";
-import { deliver, ledger, merchant, SAMPLE_ID, signedEd, snapshot } from "../../../support/highlevel";
+import {
+  deliver,
+  ledger,
+  merchant,
+  SAMPLE_ID,
+  SAMPLE_LOCATION,
+  signedEd,
+  snapshot,
+} from "../../../support/highlevel";
 
 describe("HighLevel webhooks", () => {
   it("answers a duplicate delivery without a second line", async () => {
@@ -96,5 +104,47 @@ describe("HighLevel webhooks", () => {
     expect(lines.data).toHaveLength(1);
     expect(invoice.amount_paid).toBe(89900);
     track(m.id, SAMPLE_ID);
+  });
+  it("names every field a minimal event is missing", async () => {
+    const m = await merchant();
+    track(m.id, SAMPLE_ID);
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { type: "InvoiceVoid", _id: SAMPLE_ID },
+        "InvoiceVoid is missing currency, updatedAt (it needs _id, currency, updatedAt)",
+      ],
+      [
+        { type: "InvoiceVoid", _id: SAMPLE_ID, currency: "USD" },
+        "InvoiceVoid is missing updatedAt (it needs _id, currency, updatedAt)",
+      ],
+      [
+        { type: "InvoicePaid", _id: SAMPLE_ID, currency: "USD", updatedAt: "2026-11-20T10:00:00.000Z" },
+        "InvoicePaid is missing amountPaid (it needs _id, currency, updatedAt, amountPaid)",
+      ],
+      [
+        { type: "InvoiceVoid", _id: SAMPLE_ID, currency: "USD", updatedAt: "yesterday" },
+        'updatedAt "yesterday" is not an ISO 8601 timestamp',
+      ],
+    ];
+    for (const [fields, message] of cases) {
+      const body = JSON.stringify({ altType: "location", altId: SAMPLE_LOCATION, ...fields });
+      const res = await deliver(m.id, body, await signedEd(body));
+      expect(res.status, message).toBe(400);
+      expect(res.body.error).toEqual({ code: "malformed_payload", message });
+    }
+    expect((await ledger(m.key)).status).toBe(404);
+    // The minimal InvoiceVoid the README documents.
+    const minimal = JSON.stringify({
+      type: "InvoiceVoid",
+      altType: "location",
+      altId: SAMPLE_LOCATION,
+      _id: SAMPLE_ID,
+      currency: "USD",
+      updatedAt: "2026-11-20T10:00:00.000Z",
+    });
+    const res = await deliver(m.id, minimal, await signedEd(minimal));
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe("applied");
+    expect((await ledger(m.key)).invoice).toMatchObject({ status: "void", currency: "USD" });
   });
 });

@@ -106,8 +106,9 @@ describe("Riverty webhooks", () => {
     track(m.id, "ORD-4689305987");
   });
 
-  it("acknowledges other notification types without touching the ledger", async () => {
+  it("acknowledges other notification types without touching the ledger, logging them on a known invoice", async () => {
     const m = await merchant();
+    track(m.id, "INV-0006771");
     const body = JSON.stringify({
       type: "accounting/EDIErrorSent",
       parameters: { invoiceReference: "INV-0006771" },
@@ -116,6 +117,16 @@ describe("Riverty webhooks", () => {
     expect(res.status).toBe(200);
     expect(res.body.status).toBe("ignored");
     expect((await ledger(m.key, "INV-0006771")).status).toBe(404);
-    track(m.id, "INV-0006771");
+    expect((await deliver(m.id, m.token, partialText)).status).toBe(200);
+    const before = (await ledger(m.key, "INV-0006771")).invoice;
+    const again = await deliver(m.id, m.token, body);
+    expect(again.body.status).toBe("ignored");
+    const after = await ledger(m.key, "INV-0006771");
+    expect(after.invoice.amount_paid).toBe(before.amount_paid);
+    expect(after.events.data.at(-1)).toMatchObject({
+      event_type: "accounting/EDIErrorSent",
+      outcome: "ignored",
+      raw_body: body,
+    });
   });
 });

@@ -150,4 +150,40 @@ describe("Riverty webhooks", () => {
     expect(read.text).not.toContain(m.token);
     expect(read.body.providers.riverty).toEqual({ tokens: ["[redacted]"], check_ip: true });
   });
+  it("matches IPv6 loopback, IPv4-mapped addresses and CIDR ranges of both families", async () => {
+    const m = await merchant({ allowed_ips: ["127.0.0.0/8", "::1", "20.103.56.0/24", "2001:db8:42::/48"] });
+    track(m.id, "INV-0006771");
+    const cases: Array<[string, number]> = [
+      ["::1", 200],
+      ["0:0:0:0:0:0:0:1", 200],
+      ["127.0.0.1", 200],
+      ["127.8.9.10", 200],
+      ["::ffff:127.0.0.1", 200],
+      ["20.103.56.9", 200],
+      ["::ffff:20.103.56.200", 200],
+      ["2001:DB8:42:7::1", 200],
+      ["20.103.57.1", 401],
+      ["2001:db8:43::1", 401],
+      ["::2", 401],
+      ["not-an-ip", 401],
+    ];
+    for (const [ip, status] of cases) {
+      const body = notification(partial, { paymentDocument: `doc-${ip}` });
+      expect((await deliver(m.id, m.token, body, ip)).status, ip).toBe(status);
+    }
+  });
+
+  it("names the allow-list entry it refuses", async () => {
+    const res = await call("PUT", `/admin/merchants/${uid("m")}`, {
+      key: ADMIN,
+      body: {
+        name: "bad list",
+        providers: { riverty: { tokens: [newToken()], allowed_ips: ["127.0.0.0/8", "20.103.56.0/33"] } },
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.body.error.details)).toContain(
+      '\\"20.103.56.0/33\\" is not an IPv4 or IPv6 address or CIDR range',
+    );
+  });
 });
