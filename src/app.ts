@@ -1,7 +1,9 @@
 import adminRouter from "./api/admin/admin.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
+import { apiRateLimits } from "./api/rate-limits";
 import remindersRouter from "./api/reminders/reminders.index";
+import webhookDeliveriesRouter from "./api/webhook-deliveries/webhook-deliveries.index";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import refrensDialect from "./dialects/refrens/refrens.index";
 import { createApp } from "./lib/create-app";
@@ -14,9 +16,11 @@ export const app = createApp();
 // webhooks set their own limits, in their own error shapes).
 app.use("/v1/*", apiBodyLimit());
 app.use("/admin/*", apiBodyLimit());
+// Per API key, before any key is looked up or body read, each family answering 429 in its own shape.
+apiRateLimits(app);
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
-app.route("/", remindersRouter);
+app.route("/", remindersRouter).route("/", webhookDeliveriesRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 

@@ -1,10 +1,17 @@
+import type { MerchantDeliveries } from "./deliveries/merchant-deliveries";
 import type { InvoiceLedger } from "./ledger/invoice-ledger";
 import type { DeadLetterMessage } from "./reminders/types";
 
 /** The Worker's bindings, named for what they hold (see wrangler.toml). */
 export interface Bindings {
   INVOICE_LEDGER: DurableObjectNamespace<InvoiceLedger>;
+  /** One webhook delivery log per merchant (src/deliveries/). */
+  MERCHANT_DELIVERIES: DurableObjectNamespace<MerchantDeliveries>;
   MERCHANTS: KVNamespace;
+  /** Requests per API key on /v1 and the dialects ([[ratelimits]] in wrangler.toml). */
+  API_RATE_LIMITER?: RateLimit;
+  /** Refused (unverified) webhook deliveries per merchant and source address. */
+  WEBHOOK_REFUSAL_LIMITER?: RateLimit;
   REMINDERS: Queue;
   /** Producer for the reminders' dead-letter queue: reminders that used up the merchant's attempts go there. */
   REMINDERS_DLQ: Queue<DeadLetterMessage>;
