@@ -53,14 +53,15 @@ export function migrate(sql: SqlStorage, capabilities: readonly Capability[]): v
   );
   adoptEarlierRecords(sql, capabilities, versions);
   for (const c of capabilities) {
-    const from = versions.get(c.namespace) ?? 0;
+    let from = versions.get(c.namespace) ?? 0;
     if (from >= c.migrations.length) continue;
-    sql.exec(
-      c.migrations
-        .slice(from)
-        .map((m) => m.sql.trim().replace(/;$/, ""))
-        .join(";\n"),
-    );
+    const statements: string[] = [];
+    if (from === 0 && c.baseline) {
+      statements.push(c.baseline.sql);
+      from = c.baseline.version;
+    }
+    for (const m of c.migrations.slice(from)) statements.push(m.sql);
+    sql.exec(statements.map((s) => s.trim().replace(/;$/, "")).join(";\n"));
     sql.exec(
       `INSERT INTO ${VERSIONS} (namespace, version) VALUES (?, ?)
        ON CONFLICT (namespace) DO UPDATE SET version = excluded.version`,
