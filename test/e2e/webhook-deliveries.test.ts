@@ -226,4 +226,20 @@ describe("delivery log", () => {
     ];
     for (const t of shown) expect(t).not.toContain(token);
   });
+
+  it("appears in /openapi.json with its filters", async () => {
+    const doc = await call("GET", "/openapi.json");
+    const paths = doc.body.paths;
+    expect(paths["/v1/webhook-deliveries"].get.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(["outcome", "provider", "since", "limit", "cursor"]),
+    );
+    expect(paths["/v1/webhook-deliveries/{deliveryId}"].get).toBeDefined();
+    expect(paths["/v1/webhook-deliveries/{deliveryId}/retry"].post).toBeDefined();
+    expect(doc.body.components.schemas.WebhookDelivery.properties.outcome.enum).toEqual([
+      "applied",
+      "duplicate",
+      "ignored",
+      "refused",
+    ]);
+  });
 });
