@@ -2,6 +2,7 @@ import { app } from "./app";
 import type { Bindings } from "./bindings";
 import { handleQueue } from "./reminders/consumer";
 
+export { MerchantDeliveries } from "./deliveries/merchant-deliveries";
 export { InvoiceLedger } from "./ledger/invoice-ledger";
 
 export default {

@@ -11,10 +11,13 @@ import { ApiError, notFound } from "../lib/errors";
 
 export type ListName = "lines" | "events" | "anomalies" | "reminders";
 
+/** Lists outside any invoice (invoiceId then carries what else the cursor is bound to). */
+export type ScopeList = ListName | "deliveries";
+
 export interface CursorScope {
   merchantId: string;
   invoiceId: string;
-  list: ListName;
+  list: ScopeList;
 }
 
 const VERSION = "c1";

@@ -1,15 +1,15 @@
-import { Hono } from "hono";
-import { ledgerFor } from "../ledger/client";
-import { isInvoiceId } from "../ledger/invoice-id";
+import { type Context, Hono } from "hono";
+import { entryOf, recordQuietly } from "../deliveries/log";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { limitBody } from "../lib/json-body";
-import { decodeUtf8, parseStrictJson } from "../lib/strict-json";
+import { overLimit, RATE_LIMIT_PERIOD_SECONDS } from "../lib/rate-limit";
 import type { AppEnv } from "../lib/types";
 import { MERCHANT_ID } from "../merchants/config";
 import { getMerchant } from "../merchants/store";
 import { PROVIDERS } from "../providers/registry";
-import { type Delivery, MalformedPayload, type Normalized } from "../providers/types";
+import type { Delivery } from "../providers/types";
+import { providerConfig, type Refused, runPipeline } from "./pipeline";
 
 /** Largest webhook body accepted (bytes). Provider payloads are a few KB; this leaves room and caps storage. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
@@ -18,11 +18,16 @@ const router = new Hono<AppEnv>();
 
 /**
  * One pipeline for every provider: read the raw bytes once, verify them, only then parse and normalize,
- * then apply to each invoice's ledger and answer 2xx only after every ledger committed.
+ * then apply to each invoice's ledger and answer 2xx only after every ledger committed (pipeline.ts).
+ * Every delivery for a known merchant is then recorded in its delivery log.
  */
 // Hono's bodyLimit: refused on Content-Length, or, chunked, as soon as the stream passes the limit.
 const limit = limitBody(MAX_WEBHOOK_BYTES, () => tooLarge());
 
+router.use("/webhooks/*", async (c, next) => {
+  await next();
+  if (c.res.status === 413) await recordOversized(c);
+});
 router.post("/webhooks/riverty/:merchantId/:token", limit, (c) =>
   receive(c, "riverty", { token: c.req.param("token") }),
 );
@@ -32,19 +37,18 @@ router.post("/webhooks/:provider/:merchantId", limit, (c) => {
   return receive(c, provider, {});
 });
 
-async function receive(c: import("hono").Context<AppEnv>, name: string, params: Record<string, string>) {
-  const provider = Object.hasOwn(PROVIDERS, name) ? PROVIDERS[name] : undefined;
+async function receive(c: Context<AppEnv>, name: string, params: Record<string, string>) {
   const merchantId = c.req.param("merchantId") ?? "";
-  if (!provider) throw new ApiError(404, "unknown_provider", `Unknown provider: ${name}`);
+  if (!Object.hasOwn(PROVIDERS, name))
+    throw new ApiError(404, "unknown_provider", `Unknown provider: ${name}`);
   if (!MERCHANT_ID.test(merchantId)) throw new ApiError(404, "not_found", "Unknown merchant");
   c.set("merchantId", merchantId);
 
   const raw = new Uint8Array(await c.req.arrayBuffer());
 
+  // No merchant, nothing logged: there is no one whose log could hold it (and no one to charge for it).
   const merchant = await getMerchant(c.env.MERCHANTS, merchantId);
-  const config = merchant?.providers?.[name as keyof typeof merchant.providers];
-  if (!merchant || !config)
-    throw new ApiError(404, "not_found", "Unknown merchant or provider not configured");
+  if (!merchant) throw new ApiError(404, "not_found", "Unknown merchant or provider not configured");
 
   const delivery: Delivery = {
     raw,
@@ -54,77 +58,65 @@ async function receive(c: import("hono").Context<AppEnv>, name: string, params: 
     now: Math.floor(Date.now() / 1000),
     sha256: await sha256Hex(raw),
   };
-  const verification = await provider.verify(delivery, config);
-  if (!verification.ok) {
-    c.set("outcome", `unverified:${verification.reason}`);
-    throw new ApiError(401, "signature_invalid", "The delivery could not be verified");
+  const result = await runPipeline(c.env, merchantId, merchant, name, delivery);
+  if (result.ok) {
+    c.set("outcome", result.outcome);
+    // After the answer: the ledger has committed, and the log must not add latency or failure to that.
+    c.executionCtx.waitUntil(recordQuietly(c.env, merchantId, entryOf(name, delivery, result, 200)));
+    return c.json(result.body, 200);
   }
+  return refuse(c, merchantId, name, delivery, result);
+}
 
-  let normalized: Normalized;
-  let rawBody = "";
-  try {
-    // Verified bytes, read strictly: a duplicate key inside a valid signature is refused, not resolved.
-    rawBody = decodeUtf8(raw);
-    normalized = provider.normalize(parseStrictJson(rawBody), delivery);
-  } catch (err) {
-    if (err instanceof SyntaxError || err instanceof MalformedPayload) {
-      c.set("outcome", "malformed");
-      // Both name the problem (a duplicate key and its place, a missing field) without echoing the body.
-      throw new ApiError(400, "malformed_payload", err.message);
-    }
-    if (err instanceof TypeError) {
-      // A shape normalize did not foresee (a field of the wrong type deep inside): the sender's to fix.
-      c.set("outcome", "malformed");
-      throw new ApiError(400, "malformed_payload", "The payload could not be understood");
-    }
-    throw err;
-  }
+/**
+ * A refusal is recorded before it is answered (nothing to slow down: no money moved). Unverified traffic
+ * is the sender's to choose, so past the per-(merchant, address) limit it is answered 429 and not stored.
+ */
+async function refuse(c: Context<AppEnv>, merchantId: string, name: string, delivery: Delivery, r: Refused) {
+  if (r.reason !== "not_configured") c.set("outcome", r.verified ? "malformed" : `unverified:${r.reason}`);
+  if (!r.verified && (await refusalsOverLimit(c, merchantId, delivery.ip))) throw rateLimited(c);
+  await recordQuietly(c.env, merchantId, entryOf(name, delivery, r, r.error.status));
+  throw r.error;
+}
 
-  const event = () => ({
-    source: name,
-    id: normalized.eventId,
-    type: normalized.eventType,
-    verification: verification.method,
-    rawBody,
-    receivedAt: new Date(delivery.now * 1000).toISOString(),
-  });
+const refusalsOverLimit = (c: Context<AppEnv>, merchantId: string, ip: string | null) =>
+  overLimit(c.env.WEBHOOK_REFUSAL_LIMITER, `refused:${merchantId}:${ip ?? "unknown"}`);
 
-  // Every provider's ids pass the same rule, so a ledger is never created that the API could not read.
-  const bad =
-    normalized.kind === "events" ? normalized.invoices.find((i) => !isInvoiceId(i.invoiceId)) : undefined;
-  if (bad) {
-    c.set("outcome", "malformed");
-    throw new ApiError(
-      400,
-      "malformed_payload",
-      `Invoice id ${JSON.stringify(bad.invoiceId)} is not a valid invoice id`,
-    );
-  }
-
-  if (normalized.kind === "ignored") {
-    if (normalized.invoiceId && isInvoiceId(normalized.invoiceId)) {
-      await ledgerFor(c.env, merchantId, normalized.invoiceId).ingest(
-        { merchantId, invoiceId: normalized.invoiceId },
-        { event: event(), ignored: normalized.reason },
-      );
-    }
-    c.set("outcome", "ignored");
-    return c.json({ status: "ignored", event_id: normalized.eventId, reason: normalized.reason }, 200);
-  }
-
-  const results = await Promise.all(
-    normalized.invoices.map(async ({ invoiceId, command }) => {
-      const r = await ledgerFor(c.env, merchantId, invoiceId).ingest(
-        { merchantId, invoiceId },
-        { ...command, event: event() },
-      );
-      return { invoice_id: invoiceId, outcome: r.outcome, lines: r.lines, anomalies: r.anomalies };
-    }),
+function rateLimited(c: Context<AppEnv>) {
+  c.set("outcome", "rejected:rate_limited");
+  c.header("Retry-After", String(RATE_LIMIT_PERIOD_SECONDS));
+  return new ApiError(
+    429,
+    "rate_limited",
+    `Too many refused deliveries from this address; retry after ${RATE_LIMIT_PERIOD_SECONDS} seconds`,
   );
-  const outcome =
-    results.every((r) => r.outcome === "duplicate") && results.length > 0 ? "duplicate" : "applied";
-  c.set("outcome", outcome);
-  return c.json({ status: outcome, event_id: normalized.eventId, invoices: results }, 200);
+}
+
+/** An oversized body for a known merchant and configured provider: recorded (without its body). */
+async function recordOversized(c: Context<AppEnv>) {
+  // From the path itself: the middleware runs for every webhook route, whatever matched.
+  const [, , name = "", merchantId = ""] = new URL(c.req.url).pathname.split("/");
+  if (!MERCHANT_ID.test(merchantId) || !Object.hasOwn(PROVIDERS, name)) return;
+  const merchant = await getMerchant(c.env.MERCHANTS, merchantId);
+  if (!merchant || !providerConfig(merchant, name)) return;
+  const ip = c.req.header("cf-connecting-ip") ?? null;
+  if (await refusalsOverLimit(c, merchantId, ip)) return;
+  const size = Number(c.req.header("content-length") ?? Number.NaN);
+  await recordQuietly(c.env, merchantId, {
+    provider: name,
+    receivedAt: Date.now(),
+    ip,
+    size: Number.isSafeInteger(size) ? size : MAX_WEBHOOK_BYTES + 1,
+    sha256: null,
+    status: 413,
+    outcome: "refused",
+    reason: "payload_too_large",
+    eventId: null,
+    invoiceIds: [],
+    retryOf: null,
+    body: null,
+    replay: null,
+  });
 }
 
 const tooLarge = () =>

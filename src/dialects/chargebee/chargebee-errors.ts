@@ -1,6 +1,6 @@
 // Chargebee's error body (research §4.4): {message, type, api_error_code, param}. http_status_code is
 // added because the official SDKs read it from the body when present.
-export type ChargebeeStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 500;
+export type ChargebeeStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 500;
 
 export class ChargebeeError extends Error {
   constructor(

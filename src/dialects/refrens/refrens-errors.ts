@@ -8,6 +8,7 @@ const CLASSES = {
   413: ["PayloadTooLarge", "payload-too-large"],
   415: ["UnsupportedMediaType", "unsupported-media-type"],
   422: ["Unprocessable", "unprocessable"],
+  429: ["TooManyRequests", "too-many-requests"],
   500: ["GeneralError", "general-error"],
 } as const;
 

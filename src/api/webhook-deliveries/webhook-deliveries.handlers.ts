@@ -1,0 +1,101 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { deliveryLogFor, entryOf } from "../../deliveries/log";
+import type { DeliveryRecord } from "../../deliveries/types";
+import { toBase64 } from "../../lib/crypto";
+import { decodeCursor, encodeCursor } from "../../lib/cursor";
+import { ApiError, notFound } from "../../lib/errors";
+import type { AppEnv } from "../../lib/types";
+import { getMerchant } from "../../merchants/store";
+import type { Delivery } from "../../providers/types";
+import { runPipeline } from "../../webhooks/pipeline";
+import { unwrapCursor, wrapCursor } from "../cursor";
+import type * as routes from "./webhook-deliveries.routes";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const deliveryView = (d: DeliveryRecord) => ({
+  id: d.id,
+  provider: d.provider,
+  received_at: new Date(d.receivedAt).toISOString(),
+  source_ip: d.ip,
+  size: d.size,
+  body_sha256: d.sha256,
+  status: d.status,
+  outcome: d.outcome,
+  reason: d.reason,
+  event_id: d.eventId,
+  invoice_ids: d.invoiceIds,
+  retry_of: d.retryOf,
+  headers_kept: d.headerNames,
+  body_kept: d.bodyKept,
+  body_expires_at: iso(d.bodyExpiresAt),
+});
+
+export const listDeliveries: RouteHandler<typeof routes.listDeliveries, AppEnv> = async (c) => {
+  const merchantId = c.get("merchantId")!;
+  const { cursor, limit, outcome, provider, since } = c.req.valid("query");
+  // The cursor is bound to the merchant and to the filters, so a page of one query never continues another.
+  const scope = {
+    merchantId,
+    invoiceId: `outcome=${outcome ?? ""}&provider=${provider ?? ""}&since=${since ?? ""}`,
+    list: "deliveries" as const,
+  };
+  const after = decodeCursor(await unwrapCursor(cursor, scope));
+  const filter = { outcome, provider, since: since === undefined ? undefined : Date.parse(since) };
+  const page = await deliveryLogFor(c.env, merchantId).list(filter, after, limit);
+  const next = page.nextSeq === null ? null : encodeCursor(page.nextSeq);
+  return c.json(
+    {
+      data: page.items.map(deliveryView),
+      has_more: next !== null,
+      next_cursor: await wrapCursor(next, scope),
+      refused_not_kept: page.refusedNotKept,
+    },
+    200,
+  );
+};
+
+export const getDelivery: RouteHandler<typeof routes.getDelivery, AppEnv> = async (c) => {
+  const { deliveryId } = c.req.valid("param");
+  const stored = await deliveryLogFor(c.env, c.get("merchantId")!).stored(deliveryId);
+  if (!stored) throw notFound("Delivery");
+  return c.json(
+    { ...deliveryView(stored.record), body_base64: stored.body ? toBase64(stored.body) : null },
+    200,
+  );
+};
+
+const notRetryable = (why: string) => new ApiError(409, "delivery_not_retryable", why);
+
+/**
+ * Runs a refused delivery's stored bytes through the same pipeline as a fresh delivery, against the
+ * merchant's configuration as it is now. Time and source address are the original's: a Standard Webhooks
+ * timestamp is checked against when it arrived, a Riverty address against today's allow-list.
+ */
+export const retryDelivery: RouteHandler<typeof routes.retryDelivery, AppEnv> = async (c) => {
+  const merchantId = c.get("merchantId")!;
+  const { deliveryId } = c.req.valid("param");
+  const log = deliveryLogFor(c.env, merchantId);
+  const stored = await log.stored(deliveryId);
+  if (!stored) throw notFound("Delivery");
+  const { record, body, replay } = stored;
+  if (record.outcome !== "refused")
+    throw notRetryable(`Only refused deliveries are retried; this one was ${record.outcome}`);
+  if (!body || !replay) throw notRetryable("Its body is no longer kept (refused bodies are kept 7 days)");
+  const merchant = await getMerchant(c.env.MERCHANTS, merchantId);
+  if (!merchant) throw notFound("Merchant");
+  const delivery: Delivery = {
+    raw: body,
+    headers: new Headers(replay.headers),
+    params: replay.params,
+    ip: record.ip,
+    now: Math.floor(record.receivedAt / 1000),
+    sha256: record.sha256 ?? "",
+  };
+  const result = await runPipeline(c.env, merchantId, merchant, record.provider, delivery);
+  c.set("outcome", result.ok ? `retried:${result.outcome}` : `retried:refused:${result.reason}`);
+  const status = result.ok ? 200 : result.error.status;
+  const row = await log.record(entryOf(record.provider, delivery, result, status, deliveryId));
+  if (!row) throw new ApiError(500, "internal_error", "The retry ran but could not be recorded");
+  return c.json({ delivery: deliveryView(row) }, 200);
+};
