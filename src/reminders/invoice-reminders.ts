@@ -35,6 +35,8 @@ const SEND_BATCH_MAX = 100;
 /** What the reminders see of the invoice's object: the invoice as it stands, and the one alarm. */
 export interface ReminderHost extends AlarmHost {
   invoice(): InvoiceSnapshot | null;
+  /** A reminder failed for good: called inside the transaction that records it. */
+  reminderFailed(): void;
 }
 
 /** What a committed ledger change tells the reminders. */
@@ -168,7 +170,9 @@ export class InvoiceReminders implements Capability, Wakeful {
       // A reminder waiting for the consumer's retry (msg.retry with delaySeconds) is not lost: its lease
       // runs from when that retry is due.
       const retryAt = now + (outcome.kind === "retry" ? outcome.retryInSeconds * 1000 : 0);
+      const before = this.store.get(id)?.status;
       const status = this.store.finishAttempt(id, attempt, outcome, now, retryAt + this.leaseMs);
+      if (status === "failed" && before !== "failed") this.host.reminderFailed();
       void this.rearm();
       return status;
     });
@@ -184,7 +188,9 @@ export class InvoiceReminders implements Capability, Wakeful {
 
   deadLetter(id: string, note: string): ReminderStatus | null {
     return this.ctx.storage.transactionSync(() => {
+      const before = this.store.get(id)?.status;
       const status = this.store.deadLetter(id, note, Date.now());
+      if (status === "failed" && before !== "failed") this.host.reminderFailed();
       void this.rearm();
       return status;
     });
