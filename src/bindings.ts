@@ -1,10 +1,16 @@
 import type { InvoiceLedger } from "./ledger/invoice-ledger";
+import type { InvoiceChange } from "./portfolio/change";
+import type { MerchantIndex } from "./portfolio/merchant-index";
 import type { DeadLetterMessage } from "./reminders/types";
 
 /** The Worker's bindings, named for what they hold (see wrangler.toml). */
 export interface Bindings {
   INVOICE_LEDGER: DurableObjectNamespace<InvoiceLedger>;
   MERCHANTS: KVNamespace;
+  /** One index per merchant, fed by the change feed: listing, aging and export read it. */
+  MERCHANT_INDEX: DurableObjectNamespace<MerchantIndex>;
+  /** Producer of the change feed: every invoice's object hands its committed changes over here. */
+  CHANGES: Queue<InvoiceChange>;
   REMINDERS: Queue;
   /** Producer for the reminders' dead-letter queue: reminders that used up the merchant's attempts go there. */
   REMINDERS_DLQ: Queue<DeadLetterMessage>;
