@@ -1,6 +1,7 @@
 import adminRouter from "./api/admin/admin.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
+import portfolioRouter from "./api/portfolio/portfolio.index";
 import remindersRouter from "./api/reminders/reminders.index";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import refrensDialect from "./dialects/refrens/refrens.index";
@@ -16,7 +17,7 @@ app.use("/v1/*", apiBodyLimit());
 app.use("/admin/*", apiBodyLimit());
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
-app.route("/", remindersRouter);
+app.route("/", remindersRouter).route("/", portfolioRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 
