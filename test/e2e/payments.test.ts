@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
-import { Webhook } from "standardwebhooks";
 import { describe, expect } from "vitest";
 import { call, createInvoice, createMerchant, it, track, uid } from "../helpers";
+import { deliverStandardPayment, STANDARD_SECRET } from "../support/standard-payment";
 
 const pay = (key: string, id: string, body: unknown, headers?: Record<string, string>) =>
   call("POST", `/v1/invoices/${id}/payments`, { key, body, ...(headers ? { headers } : {}) });
@@ -544,27 +544,10 @@ describe("invoice currency", () => {
 
 describe("an invoice known only through a provider's payment", () => {
   it("takes no API payment until its total is set", async () => {
-    const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    const m = await createMerchant({ providers: { standard: { secrets: [secret] } } });
+    const m = await createMerchant({ providers: { standard: { secrets: [STANDARD_SECRET] } } });
     const id = uid("inv");
     track(m.id, id);
-    const body = JSON.stringify({
-      type: "payment.recorded",
-      timestamp: new Date().toISOString(),
-      data: { invoice_id: id, payment_id: "utr-1", amount: 1000, currency: "INR" },
-    });
-    const msgId = uid("msg");
-    const now = new Date();
-    const signature = new Webhook(secret).sign(msgId, now, body);
-    const delivered = await call("POST", `/webhooks/standard/${m.id}`, {
-      raw: body,
-      headers: {
-        "content-type": "application/json",
-        "webhook-id": msgId,
-        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-        "webhook-signature": signature,
-      },
-    });
+    const delivered = await deliverStandardPayment(m.id, id);
     expect(delivered.status).toBe(200);
 
     const refused = await call("POST", `/v1/invoices/${id}/payments`, { key: m.key, body: { amount: 500 } });
