@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { newWhsec, razorpayDelivery, standardDelivery } from "./lib/deliveries.mjs";
-import { createClient } from "./lib/http.mjs";
+import { createClient, inParallel } from "./lib/http.mjs";
 import { connectProfiler, summarizeProfile } from "./lib/inspector.mjs";
 import { drive, round, stopCurrent, summarize } from "./lib/load.mjs";
 import { table } from "./lib/report.mjs";
@@ -20,8 +20,10 @@ import { ingestScenario } from "./scenarios/ingest.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RESULTS = path.join(ROOT, "bench", "results");
+const FLOOR_CONFIG = path.join(ROOT, "bench", "floor", "wrangler.toml");
 
 const { values: flags } = parseArgs({
+  allowNegative: true,
   options: {
     duration: { type: "string", short: "d" },
     connections: { type: "string", short: "c" },
@@ -29,6 +31,7 @@ const { values: flags } = parseArgs({
     warmup: { type: "string" },
     verbose: { type: "boolean", short: "v" },
     profile: { type: "boolean", short: "p" },
+    floor: { type: "boolean", default: true },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -43,15 +46,17 @@ const SCENARIO_NAMES = [
 
 if (flags.help) {
   process.stdout.write(`Usage: npm run bench -- [--duration s] [--connections n] [--scenarios a,b] [--warmup s]
-                        [--verbose] [--profile]
-  --duration     seconds per run, each scenario and its no-op baseline (env BENCH_DURATION, default 10)
+                        [--verbose] [--profile] [--no-floor]
+  --duration     seconds per run: each scenario, its floor and its no-op baseline (env BENCH_DURATION, default 10)
   --connections  concurrent keep-alive connections (env BENCH_CONNECTIONS, default 50)
   --scenarios    comma-separated subset of ${SCENARIO_NAMES.join(", ")} (env BENCH_SCENARIOS)
-  --warmup       seconds of unreported no-op load first (env BENCH_WARMUP, default 3)
+  --warmup       seconds of unreported no-op load first, on the service and on each floor (env BENCH_WARMUP,
+                 default 3)
   --verbose      echo wrangler's output to stderr
   --profile      take a V8 CPU profile of the Worker isolate during each scenario run (slows it: numbers
                  are then for attribution, not for the targets); self time by source file and function goes
                  in the JSON, the raw profiles beside it as *.cpuprofile.json (Chrome DevTools can load them)
+  --no-floor     skip the floor worker (bench/floor/) run before each scenario, and so the "of floor" column
   env BENCH_PERSIST_DIR: where the throwaway wrangler state goes (default: the OS temp dir; /dev/shm = RAM)
 `);
   process.exit(0);
@@ -85,9 +90,11 @@ const ADMIN_TOKEN = crypto.randomBytes(24).toString("hex");
 const MERCHANT = `bench-${RUN_ID}`;
 
 let server = null;
+let floorServer = null; // only while a floor run is under way
 let interrupted = false;
 async function shutdown(code) {
   stopCurrent();
+  await floorServer?.stop();
   if (server) await server.stop();
   process.exit(code);
 }
@@ -104,7 +111,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
  * One measured run: autocannon's numbers plus the CPU the runtime (workerd) and this load generator spent
  * per response, which stays meaningful when other processes compete for the same cores.
  */
-async function measure(label, requests, { profile = false } = {}) {
+async function measure(server, label, requests, { profile = false } = {}) {
   const profiler = profile ? await connectProfiler(server.inspectorPort) : null;
   await profiler?.start();
   const serverBefore = server.cpuMs();
@@ -141,6 +148,41 @@ async function measure(label, requests, { profile = false } = {}) {
     summary.profile = { file: path.relative(ROOT, file), ...summarizeProfile(cpuprofile, map, 15) };
   }
   return summary;
+}
+
+const startServer = (what, options) =>
+  startWrangler({
+    cwd: ROOT,
+    persistRoot: PERSIST_ROOT,
+    onLog: flags.verbose ? (l) => log(`  [wrangler ${what}] ${l}`) : undefined,
+    ...options,
+  });
+
+/** The no-op warm-up a freshly started runtime gets before anything is reported. */
+async function warmUp(target) {
+  if (WARMUP <= 0) return;
+  log(`  warm-up: ${WARMUP} s of GET /healthz (not reported)`);
+  await drive(target.origin, "warm-up", { duration: WARMUP, connections: CONNECTIONS, requests: noop() });
+}
+
+/**
+ * A scenario's floor (README "Benchmark"): bench/floor/ served by a wrangler dev of its own with the same
+ * flags and the same kind of fresh state, warmed up like the service, its `objects` created (one row each),
+ * then the same length of load as the scenario. Stopped before the scenario runs, so the two never share
+ * the cores.
+ */
+async function measureFloor(scenario, floor) {
+  log(`  floor: starting bench/floor/ under wrangler dev...`);
+  floorServer = await startServer("floor", { configPath: FLOOR_CONFIG });
+  try {
+    await warmUp(floorServer);
+    const { must } = createClient(floorServer.origin);
+    await inParallel(floor.objects, 16, (id) => must("POST", `/create/${id}`, { body: "{}" }, 201));
+    return await measure(floorServer, `${scenario.name} floor`, floor.requests);
+  } finally {
+    await floorServer.stop();
+    floorServer = null;
+  }
 }
 
 // ------------------------------------------------------------------------------------------------- setup
@@ -184,9 +226,10 @@ async function createMerchant({ api, must }) {
 const noop = () => [{ method: "GET", path: "/healthz" }];
 
 /**
- * A scenario is { name, title, target, prepare(ctx) }; prepare answers { skip: reason } or { requests, verify }:
- * autocannon request objects (setupRequest/onResponse allowed) and an async check of the ledger afterwards,
- * answering an object with `ok`.
+ * A scenario is { name, title, target, floorGoal, prepare(ctx) }; prepare answers { skip: reason } or
+ * { requests, verify, floor }: autocannon request objects (setupRequest/onResponse allowed), an async check of
+ * the ledger afterwards answering an object with `ok`, and its floor: { objects: ids the floor creates first,
+ * requests: the same requests aimed at the floor's route }.
  */
 const SCENARIOS = [
   ingestScenario("standard", standardDelivery),
@@ -207,12 +250,7 @@ async function main() {
       .join(" ")}`,
   );
   log("starting wrangler dev (loopback, fresh --persist-to)...");
-  server = await startWrangler({
-    cwd: ROOT,
-    vars: { ADMIN_TOKEN, LOG_LEVEL: "silent" },
-    persistRoot: PERSIST_ROOT,
-    onLog: flags.verbose ? (l) => log(`  [wrangler] ${l}`) : undefined,
-  });
+  server = await startServer("service", { vars: { ADMIN_TOKEN, LOG_LEVEL: "silent" } });
   log(`wrangler dev ready on ${server.origin} (state in ${server.persistTo})`);
 
   const client = createClient(server.origin, ADMIN_TOKEN);
@@ -227,10 +265,7 @@ async function main() {
     }`,
   );
 
-  if (WARMUP > 0) {
-    log(`warm-up: ${WARMUP} s of GET /healthz (not reported)`);
-    await drive(server.origin, "warm-up", { duration: WARMUP, connections: CONNECTIONS, requests: noop() });
-  }
+  await warmUp(server);
 
   const rows = [];
   let integrityFailed = false;
@@ -244,13 +279,26 @@ async function main() {
         name: scenario.name,
         title: scenario.title,
         target: scenario.target,
+        floor_goal: scenario.floorGoal,
         skipped: prepared.skip,
       });
       continue;
     }
+    let floor = null;
+    let floorError = null;
+    if (flags.floor && prepared.floor) {
+      try {
+        floor = await measureFloor(scenario, prepared.floor);
+      } catch (err) {
+        // The scenario still runs and its other columns still count; the JSON says why there is no floor.
+        floorError = String(err?.message ?? err).split("\n")[0];
+        log(`  floor FAILED: ${floorError}`);
+      }
+    }
+    if (interrupted) break;
     const loadAverage = os.loadavg()[0];
-    const baseline = await measure("no-op GET /healthz", noop());
-    const run = await measure(scenario.name, prepared.requests, { profile: flags.profile });
+    const baseline = await measure(server, "no-op GET /healthz", noop());
+    const run = await measure(server, scenario.name, prepared.requests, { profile: flags.profile });
     if (run.profile) {
       log(`  CPU profile (${run.profile.total_ms} ms sampled in the Worker isolate), self time by source:`);
       for (const r of run.profile.by_source.slice(0, 10)) log(`    ${String(r.pct).padStart(5)}%  ${r.name}`);
@@ -259,7 +307,8 @@ async function main() {
     const check = prepared.verify ? await prepared.verify(ctx) : { ok: true };
     if (!check.ok) integrityFailed = true;
     const ratio = baseline.requests_per_sec > 0 ? run.requests_per_sec / baseline.requests_per_sec : 0;
-    const restarted = run.runtime_restarted || baseline.runtime_restarted;
+    const ofFloor = floor?.requests_per_sec > 0 ? run.requests_per_sec / floor.requests_per_sec : null;
+    const restarted = run.runtime_restarted || baseline.runtime_restarted || floor?.runtime_restarted;
     const verdict = !check.ok
       ? "INTEGRITY FAIL"
       : restarted
@@ -271,10 +320,19 @@ async function main() {
       run.workerd_cpu_ms_per_req && baseline.workerd_cpu_ms_per_req
         ? round(baseline.workerd_cpu_ms_per_req / run.workerd_cpu_ms_per_req, 3)
         : null;
+    const floorCpuRatio =
+      run.workerd_cpu_ms_per_req && floor?.workerd_cpu_ms_per_req
+        ? round(floor.workerd_cpu_ms_per_req / run.workerd_cpu_ms_per_req, 3)
+        : null;
     log(
       `  ${run.requests_per_sec} req/s vs no-op ${baseline.requests_per_sec} req/s: ratio ${ratio.toFixed(2)} (${verdict}); ` +
         `workerd CPU ${run.workerd_cpu_ms_per_req} vs ${baseline.workerd_cpu_ms_per_req} ms/req`,
     );
+    if (floor)
+      log(
+        `  floor ${floor.requests_per_sec} req/s: share ${ofFloor?.toFixed(2) ?? "-"} (goal >= ${scenario.floorGoal}); ` +
+          `floor workerd CPU ${floor.workerd_cpu_ms_per_req} ms/req`,
+      );
     if (scenario.name === "hot-invoice")
       log(
         `  integrity: ${check.accepted_201} payments answered 201, invoice shows ${check.invoice_payments_count} for ${check.invoice_amount_paid} (expected ${check.accepted_sum}); lost ${check.lost}, doubled ${check.doubled}`,
@@ -286,7 +344,12 @@ async function main() {
       ratio: round(ratio, 3),
       cpu_ratio: cpuRatio,
       verdict,
+      floor_goal: scenario.floorGoal,
+      of_floor: ofFloor === null ? null : round(ofFloor, 3),
+      floor_cpu_ratio: floorCpuRatio,
       baseline,
+      floor,
+      ...(floorError ? { floor_error: floorError } : {}),
       run,
       check,
       load_average_1m_before: round(loadAverage, 2),
@@ -302,6 +365,7 @@ async function main() {
       warmup_s: WARMUP,
       pipelining: 1,
       persist_root: PERSIST_ROOT,
+      floor: flags.floor,
     },
     environment: {
       runtime: `wrangler dev ${wranglerVersion()} (local workerd), loopback`,
@@ -312,7 +376,10 @@ async function main() {
       platform: `${os.platform()} ${os.release()}`,
       load_average_at_start: os.loadavg().map((l) => round(l, 2)),
     },
-    note: "req/s counts 2xx only; ratio = scenario req/s / same-length GET /healthz req/s run just before it",
+    note:
+      "req/s counts 2xx only; ratio = scenario req/s / same-length GET /healthz req/s run just before it; " +
+      "of_floor = scenario req/s / req/s of its floor (bench/floor/, only the storage work) run just before " +
+      "that; floor_cpu_ratio = floor workerd CPU ms/req / scenario's",
     scenarios: rows,
   };
   mkdirSync(RESULTS, { recursive: true });

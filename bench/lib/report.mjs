@@ -1,5 +1,7 @@
 // The summary table printed at the end of `npm run bench`.
 
+const dashes = (n) => Array(n).fill("-");
+
 export function table(rows) {
   const header = [
     "scenario",
@@ -12,10 +14,14 @@ export function table(rows) {
     "result",
     "CPU ms/req",
     "CPU ratio",
+    "floor req/s",
+    "of floor",
+    "floor goal",
+    "floor CPU ratio",
   ];
   const body = rows.map((r) =>
     r.skipped
-      ? [r.name, "-", "-", "-", "-", "-", `>= ${r.target}`, "skipped", "-", "-"]
+      ? [r.name, ...dashes(5), `>= ${r.target}`, "skipped", ...dashes(4), `>= ${r.floor_goal}`, "-"]
       : [
           r.name,
           String(r.run.requests_per_sec),
@@ -29,6 +35,10 @@ export function table(rows) {
             ? "-"
             : `${r.run.workerd_cpu_ms_per_req} / ${r.baseline.workerd_cpu_ms_per_req}`,
           r.cpu_ratio === null ? "-" : r.cpu_ratio.toFixed(2),
+          r.floor ? String(r.floor.requests_per_sec) : "-",
+          r.of_floor === null ? "-" : r.of_floor.toFixed(2),
+          `>= ${r.floor_goal}`,
+          r.floor_cpu_ratio === null ? "-" : r.floor_cpu_ratio.toFixed(2),
         ],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -41,5 +51,9 @@ export function table(rows) {
     "ratio: req/s (2xx only) / req/s of GET /healthz in the run just before. CPU ms/req: workerd CPU per",
     "response, scenario / no-op; CPU ratio = no-op / scenario, the ratio to expect when workerd alone is the",
     "bottleneck (it holds when other processes compete for the cores, which the req/s ratio does not).",
+    "of floor: req/s / req/s of the scenario's floor (bench/floor/: the body read, one Durable Object call and",
+    "only the storage work of that request kind) in its own wrangler dev just before; floor goal from the",
+    "performance issue. floor CPU ratio = floor's workerd CPU ms/req / scenario's, the share to expect when",
+    "workerd alone is the bottleneck.",
   ].join("\n");
 }

@@ -56,43 +56,82 @@ export function wranglerVersion() {
 
 /**
  * Bundles the Worker once (`wrangler deploy --dry-run`, the code a deploy would upload) and serves that
- * bundle with `wrangler dev --no-bundle` and a copy of wrangler.toml: edits to src/ or the config during a
- * run cannot trigger a rebuild and restart.
+ * bundle with `wrangler dev --no-bundle` and a copy of its wrangler.toml (`configPath`, default the project's):
+ * edits to the sources or the config during a run cannot trigger a rebuild and restart. The floor worker
+ * (bench/floor/) goes through here too, so both run under the same flags and the same kind of state.
  * Spawns wrangler in its own process group so one signal reaches wrangler and the workerd it starts.
  * `vars` go in with --var, which takes precedence over .dev.vars.
+ * A start that dies before answering (a port taken between freePort() and wrangler's bind, a workerd that
+ * failed to come up) is retried on fresh ports, up to `attempts` times.
  */
 export async function startWrangler({
   cwd,
-  vars,
+  configPath = path.join(cwd, "wrangler.toml"),
+  vars = {},
   logLevel = "warn",
   readyTimeoutMs = 120_000,
+  attempts = 3,
   onLog,
   persistRoot = os.tmpdir(),
 }) {
-  const port = await freePort();
-  const inspectorPort = await freePort();
   const workDir = mkdtempSync(path.join(persistRoot, "invoice-ledger-bench-"));
-  const persistTo = path.join(workDir, "state");
   const outDir = path.join(workDir, "dist");
   // The bin shim re-execs `node`; run the CLI with this Node (24, from node_modules) instead.
   const cli = path.join(path.dirname(require.resolve("wrangler/package.json")), "bin", "wrangler.js");
   // wrangler dev restarts the runtime when its config changes; serve from a copy taken now, like the bundle.
   const config = path.join(workDir, "wrangler.toml");
-  copyFileSync(path.join(cwd, "wrangler.toml"), config);
+  copyFileSync(configPath, config);
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" };
   const build = spawnSync(
     process.execPath,
-    [cli, "deploy", "--dry-run", "--config", path.join(cwd, "wrangler.toml"), "--outdir", outDir],
+    [cli, "deploy", "--dry-run", "--config", configPath, "--outdir", outDir],
     { cwd, env, encoding: "utf8" },
   );
-  if (build.status !== 0) {
+  // The bundle is named after the entry point (src/index.ts -> index.js); there is one .js besides its map.
+  const bundleName = build.status === 0 ? readdirSync(outDir).find((f) => f.endsWith(".js")) : undefined;
+  if (!bundleName) {
     rmSync(workDir, { recursive: true, force: true });
     throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}\n${build.stderr}`);
   }
+  const bundle = path.join(outDir, bundleName);
+  const failures = [];
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const persistTo = path.join(workDir, `state-${attempt}`);
+    try {
+      const server = await serve({
+        cli,
+        cwd,
+        env,
+        bundle,
+        config,
+        persistTo,
+        vars,
+        logLevel,
+        readyTimeoutMs,
+        onLog,
+      });
+      const stop = async () => {
+        await server.stop();
+        rmSync(workDir, { recursive: true, force: true });
+      };
+      return { ...server, persistTo, bundle, stop };
+    } catch (err) {
+      failures.push(`attempt ${attempt}: ${err.message}`);
+      onLog?.(`wrangler dev did not come up (attempt ${attempt} of ${attempts})`);
+    }
+  }
+  rmSync(workDir, { recursive: true, force: true });
+  throw new Error(failures.join("\n\n"));
+}
+
+/** One `wrangler dev` on fresh ports; resolves once GET /healthz answers 2xx, stops it and throws otherwise. */
+async function serve({ cli, cwd, env, bundle, config, persistTo, vars, logLevel, readyTimeoutMs, onLog }) {
+  const port = await freePort();
+  const inspectorPort = await freePort();
   const args = [
     cli,
     "dev",
-    path.join(outDir, "index.js"),
+    bundle,
     "--no-bundle",
     "--config",
     config,
@@ -151,11 +190,10 @@ export async function startWrangler({
       await exitPromise;
       clearTimeout(timer);
     }
-    // workerd may outlive wrangler by a moment; the group kill above reaches it, then the state goes.
+    // workerd may outlive wrangler by a moment; the group kill above reaches it before the state goes.
     try {
       process.kill(-child.pid, "SIGKILL");
     } catch {}
-    rmSync(workDir, { recursive: true, force: true });
   };
 
   const started = Date.now();
@@ -177,15 +215,5 @@ export async function startWrangler({
     } catch {}
     await new Promise((r) => setTimeout(r, 300));
   }
-  return {
-    origin,
-    port,
-    inspectorPort,
-    persistTo,
-    bundle: path.join(outDir, "index.js"),
-    pid: child.pid,
-    stop,
-    tail,
-    cpuMs: () => groupCpuMs(child.pid),
-  };
+  return { origin, port, inspectorPort, pid: child.pid, stop, tail, cpuMs: () => groupCpuMs(child.pid) };
 }

@@ -5,6 +5,7 @@ export const balanceRead = {
   name: "balance-read",
   title: "GET /v1/invoices/{id} (25 payments)",
   target: 0.8,
+  floorGoal: 0.95,
   async prepare(ctx) {
     const invoiceId = `read_${ctx.runId}`;
     await ctx.must(
@@ -28,12 +29,17 @@ export const balanceRead = {
     const expected = await ctx.must("GET", `/v1/invoices/${invoiceId}`, { key: ctx.key }, 200);
     let mismatched = 0;
     const paid = `"amount_paid":${expected.amount_paid},`;
+    const headers = { authorization: `Bearer ${ctx.key}` };
     return {
+      floor: {
+        objects: [invoiceId],
+        requests: [{ method: "GET", path: `/read/${invoiceId}`, headers }],
+      },
       requests: [
         {
           method: "GET",
           path: `/v1/invoices/${invoiceId}`,
-          headers: { authorization: `Bearer ${ctx.key}` },
+          headers,
           onResponse(code, body) {
             if (code === 200 && !body.includes(paid)) mismatched++;
           },

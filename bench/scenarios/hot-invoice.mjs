@@ -5,6 +5,7 @@ export const hotInvoice = {
   name: "hot-invoice",
   title: "concurrent payments on one invoice",
   target: 0.4,
+  floorGoal: 0.9,
   async prepare(ctx) {
     const invoiceId = `hot_${ctx.runId}`;
     await ctx.must(
@@ -16,33 +17,48 @@ export const hotInvoice = {
     );
     const sent = new Map(); // idempotency key -> body
     const status = new Map(); // idempotency key -> status of the answer seen
+    // The n-th payment; the floor sends the same ones, so it reads bodies and headers of the same size.
+    const nth = (n) => {
+      const key = `bench-${ctx.runId}-${n}`;
+      const body = JSON.stringify({
+        amount: 100 + (n % 900),
+        method: "upi",
+        reference: `r${n}`,
+        allow_overpayment: true,
+      });
+      const headers = {
+        authorization: `Bearer ${ctx.key}`,
+        "content-type": "application/json",
+        "idempotency-key": key,
+      };
+      return { key, body, headers };
+    };
     let seq = 0;
+    let floorSeq = 0;
     const paymentsPath = `/v1/invoices/${invoiceId}/payments`;
     return {
+      floor: {
+        objects: [invoiceId],
+        requests: [
+          {
+            method: "POST",
+            path: `/hot/${invoiceId}`,
+            setupRequest(req) {
+              const { headers, body } = nth(floorSeq++);
+              return { ...req, headers, body };
+            },
+          },
+        ],
+      },
       requests: [
         {
           method: "POST",
           path: paymentsPath,
           setupRequest(req, context) {
-            const n = seq++;
-            const key = `bench-${ctx.runId}-${n}`;
-            const body = JSON.stringify({
-              amount: 100 + (n % 900),
-              method: "upi",
-              reference: `r${n}`,
-              allow_overpayment: true,
-            });
+            const { key, body, headers } = nth(seq++);
             sent.set(key, body);
             context.key = key;
-            return {
-              ...req,
-              headers: {
-                authorization: `Bearer ${ctx.key}`,
-                "content-type": "application/json",
-                "idempotency-key": key,
-              },
-              body,
-            };
+            return { ...req, headers, body };
           },
           onResponse(code, _body, context) {
             status.set(context.key, code);
@@ -81,7 +97,8 @@ export const hotInvoice = {
           cursor = page.next_cursor;
         }
         const acceptedSet = new Set(accepted);
-        const ledgerKeys = lines.filter((l) => l.kind === "payment").map((l) => l.external_id);
+        // A payment line keeps the request's Idempotency-Key; its external_id is an id of the ledger's own.
+        const ledgerKeys = lines.filter((l) => l.kind === "payment").map((l) => l.idempotency_key);
         const ledgerSet = new Set(ledgerKeys);
         const lost = accepted.filter((k) => !ledgerSet.has(k));
         const extra = [...ledgerSet].filter((k) => !acceptedSet.has(k));

@@ -13,6 +13,7 @@ export function ingestScenario(provider, build, { pool = 0 } = {}) {
       ? `${provider} webhook, round-robin over ${pool} existing invoices`
       : `${provider} webhook, new invoice per delivery`,
     target: 0.6,
+    floorGoal: 0.85,
     async prepare(ctx) {
       if (!ctx.available[provider]) {
         return {
@@ -30,15 +31,19 @@ export function ingestScenario(provider, build, { pool = 0 } = {}) {
           201,
         ),
       );
-      let seq = 0;
-      const sent = new Map(); // event id -> delivery and what the Worker answered
-      const delivery = () => {
-        const n = seq++;
+      // The n-th delivery; the floor sends the same ones (same body sizes, same spread over objects).
+      const nth = (n) => {
         const invoiceId = pool ? invoices[n % pool] : `inv_${tag}_${n}`;
         const amount = 100 + (n % 997);
         const eventId = `evt_${tag}_${n}`;
         const d = build(ctx.secrets[provider], { invoiceId, paymentId: `pay_${tag}_${n}`, amount, eventId });
-        const entry = { ...d, invoiceId, amount, outcome: null };
+        return { ...d, invoiceId, amount, eventId };
+      };
+      let seq = 0;
+      const sent = new Map(); // event id -> delivery and what the Worker answered
+      const delivery = () => {
+        const { eventId, ...d } = nth(seq++);
+        const entry = { ...d, outcome: null };
         sent.set(eventId, entry);
         return { eventId, entry };
       };
@@ -50,7 +55,22 @@ export function ingestScenario(provider, build, { pool = 0 } = {}) {
         return { skip: `a signed ${provider} delivery was answered ${r.status} ${r.text.slice(0, 200)}` };
       }
       probe.outcome = "applied";
+      let floorSeq = 0;
       return {
+        // New invoices: each delivery creates its object; existing ones: a row into one of the same `pool`.
+        floor: {
+          objects: invoices,
+          requests: [
+            {
+              method: "POST",
+              setupRequest(req) {
+                const d = nth(floorSeq++);
+                const route = pool ? "write" : "create";
+                return { ...req, path: `/${route}/${d.invoiceId}`, headers: d.headers, body: d.body };
+              },
+            },
+          ],
+        },
         requests: [
           {
             method: "POST",

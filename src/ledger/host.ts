@@ -14,6 +14,11 @@ export interface Capability {
   /** Names the capability's migrations; never changes. */
   readonly namespace: string;
   readonly migrations: readonly Migration[];
+  /**
+   * The tables as of step `version`, for a fresh object: it runs this and then only the later steps,
+   * instead of replaying every ALTER (most of a new invoice's SQLite rows before).
+   */
+  readonly baseline?: { version: number; sql: string };
 }
 
 /** A capability that needs the object's alarm. */

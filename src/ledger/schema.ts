@@ -1,7 +1,11 @@
 import type { Capability } from "./host";
 
-const APPLIED = "_capability_migrations";
+// Each capability's schema version is the number of its steps applied: one row per capability, so a new
+// invoice writes 4 bookkeeping rows rather than one per step (bench:rows counts them).
+const VERSIONS = "_schema";
+/** Earlier ways the same steps were recorded: numbered for the whole object, then one row per step. */
 const LEGACY = "_migrations";
+const PER_STEP = "_capability_migrations";
 
 /**
  * Objects written before each capability owned its migrations recorded the same steps by number in
@@ -27,47 +31,83 @@ const LEGACY_STEPS: Record<number, Array<[namespace: string, id: string]>> = {
 export function hasSchema(sql: SqlStorage): boolean {
   return (
     sql
-      .exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('${APPLIED}', '${LEGACY}')`)
+      .exec(
+        `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('${VERSIONS}', '${LEGACY}', '${PER_STEP}')`,
+      )
       .toArray().length > 0
   );
 }
 
-/** Applies, in the capabilities' order, every step not yet applied. Runs inside the caller's transaction. */
+/**
+ * Brings every capability to its newest version, in the capabilities' order (later ones may name earlier
+ * ones' tables). The steps a capability still lacks run as one statement batch. Runs inside the caller's
+ * transaction, so a failed step leaves nothing half-applied.
+ */
 export function migrate(sql: SqlStorage, capabilities: readonly Capability[]): void {
-  sql.exec(
-    `CREATE TABLE IF NOT EXISTS ${APPLIED} (
-       namespace TEXT NOT NULL, id TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, id))`,
-  );
-  adoptLegacy(sql);
-  const applied = new Set(
+  sql.exec(`CREATE TABLE IF NOT EXISTS ${VERSIONS} (namespace TEXT PRIMARY KEY, version INTEGER NOT NULL)`);
+  const versions = new Map(
     sql
-      .exec<{ namespace: string; id: string }>(`SELECT namespace, id FROM ${APPLIED}`)
+      .exec<{ namespace: string; version: number }>(`SELECT namespace, version FROM ${VERSIONS}`)
       .toArray()
-      .map((r) => `${r.namespace}/${r.id}`),
+      .map((r) => [r.namespace, r.version]),
   );
+  adoptEarlierRecords(sql, capabilities, versions);
   for (const c of capabilities) {
-    for (const m of c.migrations) {
-      if (applied.has(`${c.namespace}/${m.id}`)) continue;
-      sql.exec(m.sql);
-      record(sql, c.namespace, m.id);
+    let from = versions.get(c.namespace) ?? 0;
+    if (from >= c.migrations.length) continue;
+    const statements: string[] = [];
+    if (from === 0 && c.baseline) {
+      statements.push(c.baseline.sql);
+      from = c.baseline.version;
+    }
+    for (const m of c.migrations.slice(from)) statements.push(m.sql);
+    sql.exec(statements.map((s) => s.trim().replace(/;$/, "")).join(";\n"));
+    sql.exec(
+      `INSERT INTO ${VERSIONS} (namespace, version) VALUES (?, ?)
+       ON CONFLICT (namespace) DO UPDATE SET version = excluded.version`,
+      c.namespace,
+      c.migrations.length,
+    );
+  }
+}
+
+/** Turns the steps an object recorded the earlier ways into versions, once, and drops those records. */
+function adoptEarlierRecords(
+  sql: SqlStorage,
+  capabilities: readonly Capability[],
+  versions: Map<string, number>,
+): void {
+  const tables = sql
+    .exec<{ name: string }>(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('${LEGACY}', '${PER_STEP}')`,
+    )
+    .toArray()
+    .map((r) => r.name);
+  if (tables.length === 0) return;
+  const steps: Array<[string, string]> = [];
+  if (tables.includes(LEGACY)) {
+    for (const { id } of sql.exec<{ id: number }>(`SELECT id FROM ${LEGACY}`))
+      steps.push(...(LEGACY_STEPS[id] ?? []));
+  }
+  if (tables.includes(PER_STEP)) {
+    for (const r of sql.exec<{ namespace: string; id: string }>(`SELECT namespace, id FROM ${PER_STEP}`)) {
+      steps.push([r.namespace, r.id]);
     }
   }
-}
-
-function adoptLegacy(sql: SqlStorage): void {
-  const legacy = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '${LEGACY}'`);
-  if (legacy.toArray().length === 0) return;
-  for (const { id } of sql.exec<{ id: number }>(`SELECT id FROM ${LEGACY}`).toArray()) {
-    for (const [namespace, step] of LEGACY_STEPS[id] ?? []) record(sql, namespace, step);
+  for (const [namespace, id] of steps) {
+    const index = capabilities
+      .find((c) => c.namespace === namespace)
+      ?.migrations.findIndex((m) => m.id === id);
+    if (index === undefined || index < 0) continue;
+    versions.set(namespace, Math.max(versions.get(namespace) ?? 0, index + 1));
   }
-  sql.exec(`DROP TABLE ${LEGACY}`);
-}
-
-function record(sql: SqlStorage, namespace: string, id: string): void {
-  sql.exec(
-    `INSERT OR IGNORE INTO ${APPLIED} (namespace, id, applied_at) VALUES (?, ?, ?)`,
-    namespace,
-    id,
-    new Date().toISOString(),
-  );
+  for (const [namespace, version] of versions) {
+    sql.exec(
+      `INSERT INTO ${VERSIONS} (namespace, version) VALUES (?, ?)
+       ON CONFLICT (namespace) DO UPDATE SET version = excluded.version`,
+      namespace,
+      version,
+    );
+  }
+  for (const t of tables) sql.exec(`DROP TABLE ${t}`);
 }

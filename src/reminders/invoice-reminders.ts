@@ -12,7 +12,7 @@ import type { Bindings } from "../bindings";
 import type { AlarmHost, Capability, Wakeful } from "../ledger/host";
 import type { InvoiceSnapshot } from "../ledger/types";
 import { getMerchant } from "../merchants/store";
-import { MIGRATIONS } from "./migrations";
+import { BASELINE, MIGRATIONS } from "./migrations";
 import { buildReminderPayload, isOwing } from "./payload";
 import { cadencePoints, isDay, msToDay, planCadence } from "./schedule";
 import { deliverable, deliverySettings, logReminder, NOT_CONFIGURED, notificationsOf } from "./settings";
@@ -49,6 +49,7 @@ export interface LedgerChange {
 export class InvoiceReminders implements Capability, Wakeful {
   readonly namespace = "reminders";
   readonly migrations = MIGRATIONS;
+  readonly baseline = BASELINE;
   private readonly store: ReminderStore;
   private settling: Promise<void> | null = null;
   private settleAgain = false;

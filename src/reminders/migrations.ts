@@ -1,38 +1,43 @@
-import type { Migration } from "../ledger/host";
+import { table } from "../ledger/ddl";
+import type { Capability, Migration } from "../ledger/host";
 
-// The reminders capability's tables, in the invoice's object. Steps are never edited once released.
+// The reminders capability's tables, in the invoice's object. Steps are never edited once released; a fresh
+// object starts from the baseline instead of replaying them (see src/ledger/book/migrations.ts for why).
+
+const REMINDERS_V1 = [
+  "seq INTEGER PRIMARY KEY AUTOINCREMENT",
+  "id TEXT NOT NULL UNIQUE",
+  "reason TEXT NOT NULL CHECK (reason IN ('partial_payment', 'due_soon', 'due_today', 'overdue'))",
+  "day TEXT NOT NULL",
+  "status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled'))",
+  "attempts INTEGER NOT NULL DEFAULT 0",
+  "last_error TEXT",
+  "payload TEXT",
+  "lease_until INTEGER",
+  "created_at TEXT NOT NULL",
+  "sent_at TEXT",
+  "last_attempt_at TEXT",
+  "delivered_at TEXT",
+  "failed_at TEXT",
+  "dead_lettered_at TEXT",
+  "updated_at TEXT NOT NULL",
+];
+
+const REMINDERS_OPEN =
+  "CREATE INDEX reminders_open ON reminders (status) WHERE status IN ('pending', 'sent')";
+const STATE_KEY = "singleton INTEGER PRIMARY KEY CHECK (singleton = 1)";
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     id: "001-outbox",
     // The outbox of customer reminders. UNIQUE (reason, day): at most one reminder per invoice, reason and
     // day, however often alarms fire or messages are redelivered.
-    sql: `
-      CREATE TABLE reminders (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        reason TEXT NOT NULL CHECK (reason IN ('partial_payment', 'due_soon', 'due_today', 'overdue')),
-        day TEXT NOT NULL,
-        status TEXT NOT NULL
-          CHECK (status IN ('pending', 'sent', 'delivered', 'failed', 'skipped', 'cancelled')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT,
-        payload TEXT,
-        lease_until INTEGER,
-        created_at TEXT NOT NULL,
-        sent_at TEXT,
-        last_attempt_at TEXT,
-        delivered_at TEXT,
-        failed_at TEXT,
-        dead_lettered_at TEXT,
-        updated_at TEXT NOT NULL,
-        UNIQUE (reason, day)
-      );
-      CREATE INDEX reminders_open ON reminders (status) WHERE status IN ('pending', 'sent');
-      CREATE TABLE reminder_state (
-        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
-        payment_seq INTEGER NOT NULL DEFAULT 0
-      );
-      INSERT INTO reminder_state (singleton, payment_seq) VALUES (1, 0);`,
+    sql: [
+      table("reminders", REMINDERS_V1, ["UNIQUE (reason, day)"]),
+      REMINDERS_OPEN,
+      table("reminder_state", [STATE_KEY, "payment_seq INTEGER NOT NULL DEFAULT 0"]),
+      "INSERT INTO reminder_state (singleton, payment_seq) VALUES (1, 0)",
+    ].join(";\n"),
   },
   {
     id: "002-handover-leases",
@@ -48,7 +53,16 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     id: "003-told-of-payments",
     // The ledger now tells the reminders when a payment was applied; they no longer watch its lines.
-    sql: `
-      ALTER TABLE reminder_state DROP COLUMN payment_seq;`,
+    sql: "ALTER TABLE reminder_state DROP COLUMN payment_seq",
   },
 ];
+
+export const BASELINE: Capability["baseline"] = {
+  version: 3,
+  sql: [
+    table("reminders", [...REMINDERS_V1, "handover_at INTEGER"], ["UNIQUE (reason, day)"]),
+    REMINDERS_OPEN,
+    table("reminder_state", [STATE_KEY, "settle_at INTEGER"]),
+    "INSERT INTO reminder_state (singleton) VALUES (1)",
+  ].join(";\n"),
+};

@@ -749,6 +749,7 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
       kind: l.kind,
       amount: l.amount,
       requested: l.requestedAmount,
+      duplicate: l.duplicateAmount,
       tds: l.tds,
       fee: l.fee,
       currency: l.currency,
@@ -756,6 +757,8 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
       kind: m.kind,
       amount: m.amount,
       requested: m.requested,
+      // The part matched as the same money as another source's reversal: never counted, never lost.
+      duplicate: [...(m.alloc?.values() ?? [])].reduce((n, a) => n + a.duplicate, 0),
       tds: m.tds,
       fee: m.fee,
       currency: m.currency,

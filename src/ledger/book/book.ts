@@ -8,7 +8,7 @@ import type { Capability, Note } from "../host";
 import { planReversal, type ReversalPlan } from "../reversals";
 import type { InvoiceFactsPatch, InvoiceRef, Line, LineInput, LineOutcome, Totals } from "../types";
 import { Allocations } from "./allocations";
-import { MIGRATIONS } from "./migrations";
+import { BASELINE, MIGRATIONS } from "./migrations";
 import { type BookState, type InvoiceRow, type LineRow, stateOf, toLine, totalsOf } from "./rows";
 
 const LINE_PREFIX = { payment: "pay", reversal: "rev", write_off: "wo", adjustment: "adj" } as const;
@@ -16,6 +16,7 @@ const LINE_PREFIX = { payment: "pay", reversal: "rev", write_off: "wo", adjustme
 export class Book implements Capability {
   readonly namespace = "book";
   readonly migrations = MIGRATIONS;
+  readonly baseline = BASELINE;
   private readonly allocations: Allocations;
   /** The invoice row as of this transaction: undefined until read; null when there is none. */
   private cached: InvoiceRow | null | undefined;

@@ -3,11 +3,12 @@
 // line id and never reaches another family's results.
 import type { CommandResult, Idempotency as Key } from "../commands";
 import type { Capability } from "../host";
-import { MIGRATIONS } from "./migrations";
+import { BASELINE, MIGRATIONS } from "./migrations";
 
 export class Idempotency implements Capability {
   readonly namespace = "idempotency";
   readonly migrations = MIGRATIONS;
+  readonly baseline = BASELINE;
 
   constructor(private readonly sql: SqlStorage) {}
 

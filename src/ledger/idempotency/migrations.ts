@@ -1,4 +1,13 @@
-import type { Migration } from "../host";
+import type { Capability, Migration } from "../host";
+
+const KEYS = `CREATE TABLE idempotency_keys (
+        scope TEXT NOT NULL,
+        key TEXT NOT NULL,
+        request_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (scope, key)
+      )`;
 
 // The idempotency capability's tables.
 // Steps are never edited once released: a change is a new step.
@@ -19,14 +28,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // Keys move into a namespace per request family (api, refrens, chargebee), so that no key a client
     // chooses can reach a stored result of another family; refusals are no longer kept.
     sql: `
-      CREATE TABLE idempotency_keys (
-        scope TEXT NOT NULL,
-        key TEXT NOT NULL,
-        request_hash TEXT NOT NULL,
-        result TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (scope, key)
-      );
+      ${KEYS};
       INSERT OR IGNORE INTO idempotency_keys (scope, key, request_hash, result, created_at)
         SELECT
           CASE json_extract(result, '$.value.line.source')
@@ -38,3 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE idempotency;`,
   },
 ];
+
+export const BASELINE: Capability["baseline"] = { version: 2, sql: KEYS };

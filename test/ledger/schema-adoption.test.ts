@@ -1,0 +1,116 @@
+// Schema versions per capability: a fresh object gets every capability's steps, recorded as one version
+// row each; an object written under the earlier numbered `_migrations` scheme is adopted step for step.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Capability } from "../../src/ledger/host";
+import { hasSchema, migrate } from "../../src/ledger/schema";
+import { uid } from "../helpers";
+
+const capabilitiesOf = (ledger: unknown) => (ledger as { capabilities: Capability[] }).capabilities;
+const versions = (sql: SqlStorage) =>
+  Object.fromEntries(
+    sql
+      .exec<{ namespace: string; version: number }>("SELECT namespace, version FROM _schema")
+      .toArray()
+      .map((r) => [r.namespace, r.version]),
+  );
+const columns = (sql: SqlStorage, table: string) =>
+  sql
+    .exec<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)
+    .toArray()
+    .map((r) => r.name);
+
+describe("schema versions", () => {
+  it("a fresh object gets every step of every capability, one version row each", async () => {
+    const stub = env.INVOICE_LEDGER.getByName(`schema:${uid("fresh")}`);
+    await runInDurableObject(stub, (ledger, state) => {
+      const sql = state.storage.sql;
+      const caps = capabilitiesOf(ledger);
+      expect(hasSchema(sql)).toBe(false);
+      state.storage.transactionSync(() => migrate(sql, caps));
+      expect(versions(sql)).toEqual(Object.fromEntries(caps.map((c) => [c.namespace, c.migrations.length])));
+      // Running again changes nothing.
+      state.storage.transactionSync(() => migrate(sql, caps));
+      expect(sql.exec("SELECT COUNT(*) AS n FROM _schema").one().n).toBe(caps.length);
+    });
+  });
+
+  it("a fresh object's baselines give exactly the schema that replaying every step gives", async () => {
+    const shapeOf = (sql: SqlStorage) =>
+      sql
+        .exec<{ type: string; name: string }>(
+          "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> '_schema' ORDER BY name",
+        )
+        .toArray()
+        .map((o) => ({
+          ...o,
+          columns:
+            o.type === "table"
+              ? sql
+                  .exec(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${o.name}')`)
+                  .toArray()
+              : [],
+        }));
+    const [viaBaseline, viaSteps] = await Promise.all(
+      [true, false].map((baseline) =>
+        runInDurableObject(env.INVOICE_LEDGER.getByName(`schema:${uid("shape")}`), (ledger, state) => {
+          const caps = capabilitiesOf(ledger).map((c) =>
+            baseline ? c : { namespace: c.namespace, migrations: c.migrations },
+          );
+          state.storage.transactionSync(() => migrate(state.storage.sql, caps));
+          return shapeOf(state.storage.sql);
+        }),
+      ),
+    );
+    expect(viaBaseline!.length).toBeGreaterThan(8);
+    expect(viaBaseline).toEqual(viaSteps);
+  });
+
+  it("adopts an object migrated under the numbered scheme (steps 1-3) and applies only what it lacks", async () => {
+    const stub = env.INVOICE_LEDGER.getByName(`schema:${uid("legacy")}`);
+    await runInDurableObject(stub, (ledger, state) => {
+      const sql = state.storage.sql;
+      const caps = capabilitiesOf(ledger);
+      const step = (ns: string, id: string) =>
+        caps.find((c) => c.namespace === ns)!.migrations.find((m) => m.id === id)!.sql;
+      state.storage.transactionSync(() => {
+        // What the numbered migrations 1, 2 and 3 left behind, with a payment recorded.
+        for (const [ns, id] of [
+          ["book", "001-invoice-and-lines"],
+          ["ingest", "001-events-anomalies-sources"],
+          ["idempotency", "001-keys"],
+          ["reminders", "001-outbox"],
+          ["book", "002-late-reversal-targets"],
+        ] as const)
+          sql.exec(step(ns, id));
+        sql.exec(
+          "CREATE TABLE _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        );
+        for (const id of [1, 2, 3]) sql.exec("INSERT INTO _migrations VALUES (?, 'old', 'then')", id);
+        sql.exec(
+          `INSERT INTO invoice (singleton, merchant_id, invoice_id, currency, total, paid, payments_count,
+             lines_count, created_at, updated_at) VALUES (1, 'm', 'i', 'INR', 1000, 400, 1, 1, 'then', 'then')`,
+        );
+        sql.exec(
+          `INSERT INTO lines (id, kind, source, external_id, amount, currency, created_at)
+           VALUES ('pay_old', 'payment', 'api', 'k1', 400, 'INR', 'then')`,
+        );
+        sql.exec(
+          'INSERT INTO idempotency VALUES (\'k1\', \'h\', \'{"ok":true,"value":{"line":{"source":"api"}}}\', \'then\')',
+        );
+      });
+      expect(hasSchema(sql)).toBe(true);
+      state.storage.transactionSync(() => migrate(sql, caps));
+      expect(versions(sql)).toEqual(Object.fromEntries(caps.map((c) => [c.namespace, c.migrations.length])));
+      expect(sql.exec("SELECT name FROM sqlite_master WHERE name = '_migrations'").toArray()).toEqual([]);
+      // Steps 4 and later ran once: the new columns and tables exist, the old data is there, keys moved.
+      expect(columns(sql, "lines")).toContain("requested_amount");
+      expect(columns(sql, "invoice")).toContain("tds_reversed");
+      expect(sql.exec("SELECT scope, key FROM idempotency_keys").toArray()).toEqual([
+        { scope: "api", key: "k1" },
+      ]);
+      expect(sql.exec("SELECT paid FROM invoice").one().paid).toBe(400);
+    });
+  });
+});
