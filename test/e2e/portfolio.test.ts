@@ -301,3 +301,36 @@ describe("POST /admin/merchants/{merchantId}/index/verify", () => {
     expect(rest.body).toMatchObject({ checked: 1, next_cursor: null });
   });
 });
+
+describe("the portfolio in /openapi.json", () => {
+  it("documents the listing, aging, export and repair routes with their filters", async () => {
+    const doc = await call("GET", "/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/v1/invoices",
+        "/v1/reports/aging",
+        "/v1/exports/invoices.csv",
+        "/admin/merchants/{merchantId}/index/verify",
+      ]),
+    );
+    const params = doc.body.paths["/v1/invoices"].get.parameters.map((p: any) => p.name);
+    expect(params).toEqual(
+      expect.arrayContaining([
+        "status",
+        "currency",
+        "due_before",
+        "due_after",
+        "updated_after",
+        "customer_email",
+      ]),
+    );
+    expect(params).toEqual(
+      expect.arrayContaining(["source", "has_anomalies", "provider_mismatch", "q", "sort"]),
+    );
+    expect(params).toEqual(expect.arrayContaining(["limit", "cursor"]));
+    expect(doc.body.components.schemas.PortfolioInvoice.required).toEqual(
+      expect.arrayContaining(["version", "indexed_at", "days_overdue"]),
+    );
+  });
+});
