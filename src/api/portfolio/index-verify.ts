@@ -2,11 +2,11 @@
 // compared with each invoice's own object, the truth; every row that drifted is replaced by the invoice's
 // own summary and version, and rows of invoices that do not exist are removed.
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
+import { ledgerFor } from "../../ledger/client";
+import type { AppEnv } from "../../lib/types";
 import type { InvoiceSummary } from "../../portfolio/change";
 import { indexFor } from "../../portfolio/consumer";
 import { type IndexedInvoice, sameSummary } from "../../portfolio/index-rows";
-import { ledgerFor } from "../ledger-client";
 import type * as routes from "./portfolio.routes";
 import { VerifyBodySchema } from "./portfolio.schemas";
 

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
 import { csvRow } from "../../lib/csv";
+import type { AppEnv } from "../../lib/types";
 import { assembleAging } from "../../portfolio/aging";
 import { indexFor } from "../../portfolio/consumer";
 import type { ListFilters, ListQuery, Position } from "../../portfolio/index-query";

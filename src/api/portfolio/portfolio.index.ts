@@ -1,12 +1,10 @@
 import { createRouter } from "../../lib/create-app";
-import { adminAuth, apiKeyAuth } from "../auth";
 import { verifyIndex } from "./index-verify";
 import * as handlers from "./portfolio.handlers";
 import * as routes from "./portfolio.routes";
 
 const router = createRouter();
-router.use("/v1/*", apiKeyAuth());
-router.use("/admin/*", adminAuth());
+// Authentication runs once per prefix in app.ts (/v1: API key, /admin: admin token).
 router
   .openapi(routes.listInvoices, handlers.listInvoices)
   .openapi(routes.agingReport, handlers.agingReport)
