@@ -3,6 +3,7 @@ import { adminAuth, apiKeyAuth } from "./api/auth";
 import correctionsRouter from "./api/corrections/corrections.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
+import portfolioRouter from "./api/portfolio/portfolio.index";
 import { apiRateLimits } from "./api/rate-limits";
 import remindersRouter from "./api/reminders/reminders.index";
 import webhookDeliveriesRouter from "./api/webhook-deliveries/webhook-deliveries.index";
@@ -25,6 +26,7 @@ app.use("/admin/*", apiBodyLimit(), adminAuth());
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
 app.route("/", remindersRouter).route("/", correctionsRouter).route("/", webhookDeliveriesRouter);
+app.route("/", portfolioRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 

@@ -2,6 +2,7 @@
 // from wrangler.toml and .dev.vars.example as Cloudflare's templates do:
 // https://developers.cloudflare.com/workers/languages/typescript/#generate-types). Here only what the
 // configuration cannot say: optional settings with defaults in code, and the dead-letter queue's message type.
+import type { InvoiceChange } from "./portfolio/change";
 import type { DeadLetterMessage } from "./reminders/types";
 
 /** Settings read when set (as vars or secrets), absent from wrangler.toml because the code has defaults. */
@@ -23,7 +24,9 @@ declare global {
 }
 
 /** The Worker's bindings, named for what they hold (see wrangler.toml). */
-export interface Bindings extends Omit<Cloudflare.Env, "REMINDERS_DLQ"> {
+export interface Bindings extends Omit<Cloudflare.Env, "REMINDERS_DLQ" | "CHANGES"> {
   /** Producer for the reminders' dead-letter queue: reminders that used up the merchant's attempts go there. */
   REMINDERS_DLQ: Queue<DeadLetterMessage>;
+  /** Producer of the change feed: every invoice's object hands its committed changes over here. */
+  CHANGES: Queue<InvoiceChange>;
 }

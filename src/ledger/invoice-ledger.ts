@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../bindings";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
+import type { InvoiceSummary } from "../portfolio/change";
+import { type ChangeFacts, summaryOf } from "../portfolio/summary";
 import { InvoiceReminders } from "../reminders/invoice-reminders";
 import type {
   AttemptOutcome,
@@ -10,6 +12,7 @@ import type {
   UpcomingReminder,
 } from "../reminders/types";
 import { Book } from "./book/book";
+import { ChangeFeed } from "./changes/change-feed";
 import type {
   AdjustmentCommand,
   CommandResult,
@@ -42,6 +45,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   private readonly deliveries: Ingest;
   private readonly keys: Idempotency;
   private readonly reminders: InvoiceReminders;
+  private readonly changes: ChangeFeed;
   private readonly capabilities: readonly Capability[];
   private readonly wakeful: readonly Wakeful[];
   /**
@@ -59,10 +63,15 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     this.reminders = new InvoiceReminders(ctx, env, {
       invoice: () => this.read(() => this.book.state()),
       rearm: () => this.rearm(),
+      reminderFailed: () => {
+        this.book.begin(true);
+        this.announce({ paymentsApplied: 0, reversalsApplied: 0, reminderFailed: true });
+      },
     });
+    this.changes = new ChangeFeed(ctx, env, { rearm: () => this.rearm() });
     // Migration order: later capabilities may name earlier ones' tables.
-    this.capabilities = [this.book, this.deliveries, this.keys, this.reminders];
-    this.wakeful = [this.reminders];
+    this.capabilities = [this.book, this.deliveries, this.keys, this.reminders, this.changes];
+    this.wakeful = [this.reminders, this.changes];
     this.ready = hasSchema(sql);
     if (this.ready) ctx.storage.transactionSync(() => migrate(sql, this.capabilities));
   }
@@ -87,6 +96,18 @@ export class InvoiceLedger extends DurableObject<Bindings> {
 
   async listReminders(cursor?: string, limit = 50): Promise<Page<Reminder> | null> {
     return this.page(cursor, limit, (after, n) => this.reminders.list(after, n));
+  }
+
+  /**
+   * The invoice as the change feed would describe it now, with the version of its latest change (0 before
+   * the first): what an index repair compares with. Reads every line's source, so never on a request path.
+   */
+  async currentSummary(): Promise<{ version: number; invoice: InvoiceSummary } | null> {
+    return this.read(() => {
+      const s = this.state();
+      if (!s) return null;
+      return { version: this.changes.latest()?.version ?? 0, invoice: summaryOf(s, this.book.sources()) };
+    });
   }
 
   /** The invoice's cadence points still ahead under `cadenceDays` (the merchant's setting). */
@@ -222,6 +243,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       const result = work();
       const invoice = this.book.changed ? this.book.state() : null;
       if (invoice) {
+        this.announce({
+          paymentsApplied: this.book.paymentsApplied,
+          reversalsApplied: this.book.reversalsApplied,
+        });
         this.reminders.onLedgerChanged({
           invoice,
           paymentsApplied: this.book.paymentsApplied,
@@ -230,6 +255,20 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       }
       return result;
     });
+  }
+
+  /**
+   * Inside the transaction of a change a merchant would see: the next version and its change record. The
+   * sources come from the previous record plus this transaction's lines, so the hot path never scans lines.
+   */
+  private announce(facts: ChangeFacts): void {
+    const s = this.state();
+    if (!s) return;
+    this.changes.record(
+      s.merchantId,
+      (prev) => summaryOf(s, prev ? [...prev.sources, ...this.book.sourcesApplied] : this.book.sources()),
+      facts,
+    );
   }
 
   private read<T>(work: () => T | null): T | null {

@@ -45,6 +45,8 @@ const SEND_BATCH_MAX = 100;
 /** What the reminders see of the invoice's object: the invoice as it stands, and the one alarm. */
 export interface ReminderHost extends AlarmHost {
   invoice(): InvoiceSnapshot | null;
+  /** A reminder failed for good: called inside the transaction that records it. */
+  reminderFailed(): void;
 }
 
 /** What a committed ledger change tells the reminders. */
@@ -238,10 +240,12 @@ export class InvoiceReminders implements Capability, Wakeful {
       // runs from when that retry is due.
       const waits = outcome.kind === "retry" && outcome.retryInSeconds > 0;
       const retryAt = now + (waits ? outcome.retryInSeconds * 1000 : 0);
+      const before = this.store.get(id)?.status;
       const status = this.store.finishAttempt(id, attempt, outcome, now, {
         handoverAt: retryAt + this.leaseMs,
         nextAttemptAt: waits ? retryAt : null,
       });
+      if (status === "failed" && before !== "failed") this.host.reminderFailed();
       void this.rearm();
       return status;
     });
@@ -257,7 +261,9 @@ export class InvoiceReminders implements Capability, Wakeful {
 
   deadLetter(id: string, note: string): ReminderStatus | null {
     return this.ctx.storage.transactionSync(() => {
+      const before = this.store.get(id)?.status;
       const status = this.store.deadLetter(id, note, Date.now());
+      if (status === "failed" && before !== "failed") this.host.reminderFailed();
       void this.rearm();
       return status;
     });

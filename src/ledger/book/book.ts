@@ -27,6 +27,9 @@ export class Book implements Capability {
   changed = false;
   paymentsApplied = 0;
   paymentsSilenced = 0;
+  reversalsApplied = 0;
+  /** Sources that recorded a line in this transaction (the change feed keeps the invoice's set). */
+  readonly sourcesApplied = new Set<string>();
 
   constructor(private readonly sql: SqlStorage) {
     this.allocations = new Allocations(sql);
@@ -38,6 +41,8 @@ export class Book implements Capability {
     this.changed = false;
     this.paymentsApplied = 0;
     this.paymentsSilenced = 0;
+    this.reversalsApplied = 0;
+    this.sourcesApplied.clear();
   }
 
   row(): InvoiceRow | null {
@@ -132,6 +137,7 @@ export class Book implements Capability {
     if (!r) return;
     this.sql.exec("UPDATE invoice SET anomalies_count = anomalies_count + 1 WHERE singleton = 1");
     r.anomalies_count += 1;
+    this.changed = true;
   }
 
   // ---------------------------------------------------------------- lines
@@ -202,6 +208,8 @@ export class Book implements Capability {
     line.seq = this.insertLine(line, waitsFor);
     this.writeTotals(t, line.createdAt);
     if (plan) this.allocations.record(line, plan, note);
+    this.sourcesApplied.add(input.source);
+    if (input.kind === "reversal" && amount > 0) this.reversalsApplied += 1;
     if (input.kind === "payment") {
       this.paymentsApplied += 1;
       if (!line.remindCustomer) this.paymentsSilenced += 1;
@@ -269,6 +277,7 @@ export class Book implements Capability {
         new Date().toISOString(),
       );
       this.allocations.record(r, plan, note);
+      if (plan.applied > 0) this.reversalsApplied += 1;
     }
   }
 
@@ -364,6 +373,14 @@ export class Book implements Capability {
         )
         .one().credited ?? 0
     );
+  }
+
+  /** Every source that recorded a line: a scan, for the first change record and index repairs only. */
+  sources(): string[] {
+    return this.sql
+      .exec<{ source: string }>("SELECT DISTINCT source FROM lines")
+      .toArray()
+      .map((r) => r.source);
   }
 
   lines(after: number, limit: number): Line[] {

@@ -1,0 +1,43 @@
+// From an invoice's own state to the summary the change feed carries, and the kinds of a change.
+import type { InvoiceState } from "../ledger/types";
+import { type ChangeKind, type InvoiceSummary, STATUS_KIND } from "./change";
+
+export function summaryOf(s: InvoiceState, sources: readonly string[]): InvoiceSummary {
+  return {
+    id: s.invoiceId,
+    number: s.facts.number,
+    currency: s.facts.currency,
+    total: s.facts.total,
+    amountPaid: s.balance.credited,
+    amountDue: s.balance.amountDue,
+    creditBalance: s.balance.creditBalance,
+    status: s.balance.status,
+    dueDate: s.facts.dueDate,
+    customer: { name: s.facts.customer.name, email: s.facts.customer.email },
+    anomaliesCount: s.anomaliesCount,
+    providerMismatch: s.reports.some((r) => r.mismatch),
+    sources: [...new Set(sources)].sort(),
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    voidedAt: s.voidedAt,
+  };
+}
+
+/** What the transaction did beyond what the two summaries show. */
+export interface ChangeFacts {
+  paymentsApplied: number;
+  reversalsApplied: number;
+  reminderFailed?: boolean;
+}
+
+export function kindsOf(prev: InvoiceSummary | null, next: InvoiceSummary, facts: ChangeFacts): ChangeKind[] {
+  const kinds: ChangeKind[] = [];
+  if (!prev) kinds.push("created");
+  if (facts.paymentsApplied > 0) kinds.push("payment_recorded");
+  if (facts.reversalsApplied > 0) kinds.push("payment_reversed");
+  const statusKind = STATUS_KIND[next.status];
+  if (statusKind && prev?.status !== next.status) kinds.push(statusKind);
+  if (next.anomaliesCount > (prev?.anomaliesCount ?? 0)) kinds.push("anomaly_recorded");
+  if (facts.reminderFailed) kinds.push("reminder_failed");
+  return kinds.length > 0 ? kinds : ["updated"];
+}
