@@ -9,7 +9,7 @@ import { planReversal, type ReversalPlan } from "../reversals";
 import type { InvoiceFactsPatch, InvoiceRef, Line, LineInput, LineOutcome, Totals } from "../types";
 import { Allocations } from "./allocations";
 import { BASELINE, MIGRATIONS } from "./migrations";
-import { type BookState, type InvoiceRow, type LineRow, stateOf, toLine, totalsOf } from "./rows";
+import { type BookState, type InvoiceRow, insertLine, type LineRow, stateOf, toLine, totalsOf } from "./rows";
 
 const LINE_PREFIX = { payment: "pay", reversal: "rev", write_off: "wo", adjustment: "adj" } as const;
 
@@ -205,7 +205,7 @@ export class Book implements Capability {
       eventId,
       createdAt: new Date().toISOString(),
     };
-    line.seq = this.insertLine(line, waitsFor);
+    line.seq = insertLine(this.sql, line, waitsFor);
     this.writeTotals(t, line.createdAt);
     if (plan) this.allocations.record(line, plan, note);
     this.sourcesApplied.add(input.source);
@@ -279,41 +279,6 @@ export class Book implements Capability {
       this.allocations.record(r, plan, note);
       if (plan.applied > 0) this.reversalsApplied += 1;
     }
-  }
-
-  private insertLine(l: Line, waitsFor: { source: string; externalId: string } | null): number {
-    return this.sql
-      .exec<{ seq: number }>(
-        `INSERT INTO lines (id, kind, source, external_id, amount, tds, fee, currency, method, reference, notes,
-           paid_at, reverses_id, reverses_source, reverses_external_id, requested_amount, duplicate_amount,
-           duplicate_of, idempotency_key, remind_customer, notify_merchant, origin, event_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-        l.id,
-        l.kind,
-        l.source,
-        l.externalId,
-        l.amount,
-        l.tds,
-        l.fee,
-        l.currency,
-        l.method,
-        l.reference,
-        l.notes,
-        l.paidAt,
-        l.reversesId,
-        waitsFor?.source ?? null,
-        waitsFor?.externalId ?? null,
-        l.amount === l.requestedAmount ? null : l.requestedAmount,
-        l.duplicateAmount,
-        l.duplicateOf,
-        l.idempotencyKey,
-        l.remindCustomer ? 1 : 0,
-        l.notifyMerchant ? 1 : 0,
-        l.origin ? JSON.stringify(l.origin) : null,
-        l.eventId,
-        l.createdAt,
-      )
-      .one().seq;
   }
 
   private writeTotals(t: Totals, now: string): void {

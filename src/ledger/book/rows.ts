@@ -114,3 +114,43 @@ export function stateOf(r: InvoiceRow): BookState {
     anomaliesCount: r.anomalies_count,
   };
 }
+
+/** Writes a line; `waitsFor`: the payment a reversal names that has not arrived yet. */
+export function insertLine(
+  sql: SqlStorage,
+  l: Line,
+  waitsFor: { source: string; externalId: string } | null,
+): number {
+  return sql
+    .exec<{ seq: number }>(
+      `INSERT INTO lines (id, kind, source, external_id, amount, tds, fee, currency, method, reference, notes,
+         paid_at, reverses_id, reverses_source, reverses_external_id, requested_amount, duplicate_amount,
+         duplicate_of, idempotency_key, remind_customer, notify_merchant, origin, event_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+      l.id,
+      l.kind,
+      l.source,
+      l.externalId,
+      l.amount,
+      l.tds,
+      l.fee,
+      l.currency,
+      l.method,
+      l.reference,
+      l.notes,
+      l.paidAt,
+      l.reversesId,
+      waitsFor?.source ?? null,
+      waitsFor?.externalId ?? null,
+      l.amount === l.requestedAmount ? null : l.requestedAmount,
+      l.duplicateAmount,
+      l.duplicateOf,
+      l.idempotencyKey,
+      l.remindCustomer ? 1 : 0,
+      l.notifyMerchant ? 1 : 0,
+      l.origin ? JSON.stringify(l.origin) : null,
+      l.eventId,
+      l.createdAt,
+    )
+    .one().seq;
+}
