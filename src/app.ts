@@ -2,8 +2,10 @@ import adminRouter from "./api/admin/admin.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
 import remindersRouter from "./api/reminders/reminders.index";
+import { registerContract } from "./contract";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import refrensDialect from "./dialects/refrens/refrens.index";
+import referencePage from "./docs/reference-page";
 import { createApp } from "./lib/create-app";
 import { apiBodyLimit } from "./lib/json-body";
 import webhooksRouter from "./webhooks/webhooks.index";
@@ -19,9 +21,11 @@ app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter
 app.route("/", remindersRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
+app.route("/", referencePage);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
+registerContract(app.openAPIRegistry);
 app.doc31("/openapi.json", {
   openapi: "3.1.0",
   info: {

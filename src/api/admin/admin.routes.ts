@@ -2,7 +2,14 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
 import { identifier } from "../../lib/zod-atoms";
 import { MerchantConfigSchema } from "../../merchants/config";
-import { errorResponse, jsonBody, jsonResponse, MerchantIdParam } from "../schemas";
+import {
+  bodyRefusals,
+  errorResponse,
+  jsonBody,
+  jsonResponse,
+  MerchantIdParam,
+  paramRefusals,
+} from "../schemas";
 
 const tags = ["admin"];
 const security = [{ adminToken: [] }];
@@ -28,6 +35,7 @@ export const putMerchant = createRoute({
   middleware: jsonObjectBody("required"),
   request: { params: z.object({ merchantId: MerchantIdParam }), body: jsonBody(MerchantConfigSchema) },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(MerchantSchema, "Updated"),
     201: jsonResponse(MerchantSchema, "Created"),
     401: errorResponse("Missing or wrong admin token"),
@@ -43,6 +51,7 @@ export const getMerchant = createRoute({
   summary: "Read a merchant's configuration, secrets redacted",
   request: { params: z.object({ merchantId: MerchantIdParam }) },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(MerchantSchema, "The merchant"),
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant"),
@@ -58,6 +67,7 @@ export const createApiKey = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params: z.object({ merchantId: MerchantIdParam }) },
   responses: {
+    ...bodyRefusals,
     201: jsonResponse(z.object({ id: z.string(), key: z.string(), created_at: z.string() }), "The new key"),
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant"),
@@ -73,6 +83,7 @@ export const revokeApiKey = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params: z.object({ merchantId: MerchantIdParam, keyId: identifier(64) }) },
   responses: {
+    ...bodyRefusals,
     204: { description: "Revoked" },
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant or key"),

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
 import { identifier } from "../../lib/zod-atoms";
 import {
+  bodyRefusals,
   CurrencySchema,
   CustomerSchema,
   errorResponse,
@@ -12,6 +13,7 @@ import {
   MinorUnits,
   PageQuery,
   pageOf,
+  paramRefusals,
 } from "../schemas";
 
 const tags = ["invoices"];
@@ -38,6 +40,7 @@ export const upsertInvoice = createRoute({
   middleware: jsonObjectBody("required"),
   request: { params, body: jsonBody(InvoiceUpsertSchema) },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(InvoiceSchema, "Updated"),
     201: jsonResponse(InvoiceSchema, "Created"),
     401: errorResponse("Missing or invalid API key"),
@@ -57,6 +60,7 @@ export const getInvoice = createRoute({
   summary: "Read an invoice and its balance",
   request: { params },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(InvoiceSchema, "The invoice"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -72,6 +76,7 @@ export const voidInvoice = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(InvoiceSchema, "The voided invoice"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -97,6 +102,7 @@ export const listAnomalies = createRoute({
   summary: "What the ledger recorded but could not apply cleanly (currency mismatches, conflicting replays)",
   request: { params, query: PageQuery },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(pageOf(AnomalySchema, "AnomalyPage"), "Anomalies, oldest first"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -124,6 +130,7 @@ export const listEvents = createRoute({
   summary: "Accepted provider deliveries for this invoice, with raw body, verification and outcome",
   request: { params, query: PageQuery },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(pageOf(EventSchema, "WebhookEventPage"), "Events, oldest first"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { errorResponse, InvoiceIdParam, jsonResponse, PageQuery, pageOf } from "../schemas";
+import { errorResponse, InvoiceIdParam, jsonResponse, PageQuery, pageOf, paramRefusals } from "../schemas";
 
 const tags = ["reminders"];
 const security = [{ apiKey: [] }];
@@ -34,6 +34,7 @@ export const listReminders = createRoute({
   summary: "Customer reminders for this invoice and their delivery state, oldest first",
   request: { params, query: PageQuery },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(pageOf(ReminderSchema, "ReminderPage"), "Reminders, oldest first"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
