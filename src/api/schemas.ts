@@ -90,18 +90,33 @@ export const PageQuery = z.object({
     .openapi({ type: "integer", minimum: 1, maximum: 200, default: 50 }),
 });
 
+const customerFields = {
+  name: safeText(200).nullable(),
+  email: z.email().max(254).nullable(),
+  phone: z
+    .string()
+    .regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number")
+    .nullable(),
+};
+
 export const CustomerSchema = z
   .object({
-    name: safeText(200).nullable().default(null),
-    email: z.email().max(254).nullable().default(null),
-    phone: z
-      .string()
-      .regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number")
-      .nullable()
-      .default(null),
+    name: customerFields.name.default(null),
+    email: customerFields.email.default(null),
+    phone: customerFields.phone.default(null),
   })
   .strict()
   .openapi("Customer");
+
+/** PATCH: only the fields sent change; null clears one. */
+export const CustomerPatchSchema = z
+  .object({
+    name: customerFields.name.optional(),
+    email: customerFields.email.optional(),
+    phone: customerFields.phone.optional(),
+  })
+  .strict()
+  .openapi("CustomerPatch");
 
 export const ProviderReportSchema = z
   .object({
@@ -133,6 +148,9 @@ export const InvoiceSchema = z
     status: z.enum(["open", "partially_paid", "paid", "overpaid", "void"]),
     due_date: z.string().nullable(),
     customer: CustomerSchema,
+    reminders: z.enum(["active", "paused"]).openapi({
+      description: "paused: the merchant paused this invoice's reminders (PATCH); none are sent",
+    }),
     payments_count: z.number().int(),
     anomalies_count: z.number().int(),
     provider_reports: z.array(ProviderReportSchema),

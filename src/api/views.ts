@@ -16,6 +16,7 @@ export function invoiceView(s: InvoiceState) {
     status: s.balance.status,
     due_date: s.facts.dueDate,
     customer: s.facts.customer,
+    reminders: s.reminders,
     payments_count: s.totals.paymentsCount,
     anomalies_count: s.anomaliesCount,
     provider_reports: s.reports.map((r) => ({

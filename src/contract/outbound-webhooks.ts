@@ -17,6 +17,7 @@ export const ReminderPayloadSchema = z
         .openapi({ description: "Also the webhook-id of every attempt: deduplicate on it" }),
       reason: z.enum(["partial_payment", "due_soon", "due_today", "overdue"]),
       day: z.iso.date(),
+      resend_of: nullable.openapi({ description: "The original reminder's id when the merchant resent it" }),
       merchant_id: z.string(),
       invoice: z.object({
         id: z.string(),

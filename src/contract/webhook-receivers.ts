@@ -40,7 +40,6 @@ export const WEBHOOK_RESPONSES = {
     "not_found or unknown_provider: unknown provider, merchant, or a provider it has not configured",
   ),
   413: error("payload_too_large: bodies over 256 KiB, refused before they are read"),
-  429: error("rate_limited: too many deliveries; the provider's retry will be taken"),
 } as const;
 
 export function registerWebhookReceivers(registry: Registry) {

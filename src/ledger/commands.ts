@@ -30,7 +30,11 @@ export type LedgerErrorCode =
   | "amount_exceeds_due"
   | "amount_out_of_range"
   | "already_reversed"
-  | "idempotency_key_reused";
+  | "idempotency_key_reused"
+  | "reminder_not_resendable"
+  | "reminder_in_flight"
+  | "reminders_paused"
+  | "invoice_not_owing";
 
 /** A domain outcome: never an HTTP status. `created`: a new invoice; `replayed`: a stored result. */
 export type CommandResult<T> =
@@ -45,6 +49,15 @@ export const refuse = (
   code,
   message,
 });
+
+/** PATCH: only the facts sent change; null clears a nullable one. */
+export interface InvoicePatch {
+  currency?: string;
+  total?: number;
+  dueDate?: string | null;
+  number?: string | null;
+  customer?: Partial<InvoiceFacts["customer"]>;
+}
 
 /** An offline payment recorded by the merchant (REST API or a dialect). Strict: refused when not payable. */
 export interface PaymentCommand {

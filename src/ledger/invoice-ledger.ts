@@ -2,7 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../bindings";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { InvoiceReminders } from "../reminders/invoice-reminders";
-import type { AttemptOutcome, ClaimResult, Reminder, ReminderStatus } from "../reminders/types";
+import type {
+  AttemptOutcome,
+  ClaimResult,
+  Reminder,
+  ReminderStatus,
+  UpcomingReminder,
+} from "../reminders/types";
 import { Book } from "./book/book";
 import type {
   CommandResult,
@@ -10,11 +16,13 @@ import type {
   IngestCommand,
   IngestResult,
   InvoiceFacts,
+  InvoicePatch,
   Page,
   PaymentCommand,
   PaymentResult,
   UpsertResult,
 } from "./commands";
+import { refuse } from "./commands";
 import type { Capability, Wakeful } from "./host";
 import { Idempotency } from "./idempotency/idempotency";
 import { Ingest } from "./ingest/ingest";
@@ -79,6 +87,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.page(cursor, limit, (after, n) => this.reminders.list(after, n));
   }
 
+  /** The invoice's cadence points still ahead under `cadenceDays` (the merchant's setting). */
+  async listUpcomingReminders(cadenceDays: number[]): Promise<UpcomingReminder[] | null> {
+    return this.read(() => (this.book.row() ? this.reminders.upcoming(cadenceDays) : null));
+  }
+
   /** Recomputes the sums from the lines, for audits and the property test; never on a request path. */
   async audit(): Promise<{ stored: Totals; recomputed: Totals; overReversedPayments: number } | null> {
     return this.read(() => this.book.audit());
@@ -93,6 +106,23 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         invoice,
       })),
     );
+  }
+
+  /** Changes only what is sent: facts, and whether the invoice's reminders are paused. */
+  async patchInvoice(
+    ref: InvoiceRef,
+    patch: InvoicePatch,
+    reminders?: "paused" | "active",
+  ): Promise<CommandResult<InvoiceState>> {
+    return this.mutate(false, () => {
+      if (!this.book.row()) return refuse("not_found", "Invoice not found");
+      if (Object.keys(patch).length > 0) {
+        const r = merchant.patchInvoice(this.book, ref, patch);
+        if (!r.ok) return r;
+      }
+      if (reminders) this.reminders.setPaused(reminders === "paused");
+      return { ok: true, value: this.state()! };
+    });
   }
 
   async recordPayment(cmd: PaymentCommand, idem?: IdempotencyKey): Promise<CommandResult<PaymentResult>> {
@@ -158,6 +188,15 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.ready ? this.reminders.skip(id, note) : null;
   }
 
+  /** A merchant's resend of a failed reminder: a new reminder with its own id (see README, Reminders). */
+  async resendReminder(id: string, idem?: IdempotencyKey): Promise<CommandResult<Reminder>> {
+    return this.mutate(false, () =>
+      this.keys.run(idem, this.ready, () =>
+        this.book.row() ? this.reminders.resend(id) : refuse("not_found", "Invoice not found"),
+      ),
+    );
+  }
+
   async deadLetterReminder(id: string, note: string): Promise<ReminderStatus | null> {
     return this.ready ? this.reminders.deadLetter(id, note) : null;
   }
@@ -200,7 +239,13 @@ export class InvoiceLedger extends DurableObject<Bindings> {
 
   private state(): InvoiceState | null {
     const s = this.book.state();
-    return s && { ...s, reports: this.deliveries.reports(s) };
+    return (
+      s && {
+        ...s,
+        reports: this.deliveries.reports(s),
+        reminders: this.reminders.paused() ? "paused" : "active",
+      }
+    );
   }
 
   /** A command's value with the invoice as the command left it. */

@@ -3,7 +3,13 @@
 import { randomId } from "../lib/crypto";
 import { isPayable } from "./balance";
 import type { Book } from "./book/book";
-import { type CommandResult, type InvoiceFacts, type PaymentCommand, refuse } from "./commands";
+import {
+  type CommandResult,
+  type InvoiceFacts,
+  type InvoicePatch,
+  type PaymentCommand,
+  refuse,
+} from "./commands";
 import type { Note } from "./host";
 import type { InvoiceRef, Line } from "./types";
 
@@ -14,6 +20,31 @@ export function upsertInvoice(book: Book, ref: InvoiceRef, facts: InvoiceFacts):
   }
   book.writeFacts(ref, facts);
   return { ok: true, value: null, created: !existing };
+}
+
+/**
+ * Changes only the facts sent (null clears due date, number or a customer field), then applies the
+ * result under PUT's rules: the currency is locked once the invoice has lines.
+ */
+export function patchInvoice(book: Book, ref: InvoiceRef, patch: InvoicePatch): CommandResult<null> {
+  const s = book.state();
+  if (!s) return refuse("not_found", "Invoice not found");
+  const f = s.facts;
+  const currency = patch.currency ?? f.currency;
+  const total = patch.total ?? f.total;
+  if (currency === null || total === null) {
+    return refuse(
+      "invoice_total_unknown",
+      "The invoice's currency and total are not known yet; send both (or PUT the whole invoice)",
+    );
+  }
+  return upsertInvoice(book, ref, {
+    currency,
+    total,
+    dueDate: patch.dueDate === undefined ? f.dueDate : patch.dueDate,
+    number: patch.number === undefined ? f.number : patch.number,
+    customer: { ...f.customer, ...patch.customer },
+  });
 }
 
 export function recordPayment(

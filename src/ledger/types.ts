@@ -141,8 +141,8 @@ export interface InvoiceEvent {
   receivedAt: string;
 }
 
-/** The invoice without the providers' reports: what reminders and balance rules need. */
-export type InvoiceSnapshot = Omit<InvoiceState, "reports">;
+/** The invoice without what its object's other parts add: what reminders and balance rules need. */
+export type InvoiceSnapshot = Omit<InvoiceState, "reports" | "reminders">;
 
 export interface InvoiceState {
   merchantId: string;
@@ -156,4 +156,6 @@ export interface InvoiceState {
   balance: Balance;
   reports: Array<ProviderReport & { mismatch: boolean }>;
   anomaliesCount: number;
+  /** Whether the merchant paused this invoice's reminders. */
+  reminders: "active" | "paused";
 }

@@ -22,6 +22,11 @@ export const NotificationsSchema = z
      * exponentially; the queue's own max_retries (wrangler.toml) stays above the largest value allowed here.
      */
     max_attempts: z.number().int().min(1).max(20).default(6),
+    /**
+     * An invoice first seen after some of its overdue points passed (an imported 2019 invoice): \`none\`
+     * sends nothing until its next cadence point; \`latest\` sends the single latest passed overdue point.
+     */
+    catch_up: z.enum(["none", "latest"]).default("none"),
   })
   .strict()
   .refine((n) => !n.enabled || (n.url && n.secret), {

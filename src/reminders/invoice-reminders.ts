@@ -9,6 +9,7 @@ import type { Bindings } from "../bindings";
 // it over again under the same id, hence the same webhook-id. A late original message then finds it
 // claimed (busy) or finished (done) and sends nothing, and receivers deduplicate on webhook-id anyway:
 // https://developers.cloudflare.com/queues/reference/delivery-guarantees/
+import type { CommandResult } from "../ledger/commands";
 import type { AlarmHost, Capability, Wakeful } from "../ledger/host";
 import type { InvoiceSnapshot } from "../ledger/types";
 import { getMerchant } from "../merchants/store";
@@ -16,8 +17,17 @@ import { BASELINE, MIGRATIONS } from "./migrations";
 import { buildReminderPayload, isOwing } from "./payload";
 import { cadencePoints, isDay, msToDay, planCadence } from "./schedule";
 import { deliverable, deliverySettings, logReminder, NOT_CONFIGURED, notificationsOf } from "./settings";
+import { ReminderState } from "./state";
+import { PAUSED, resend, setPaused, upcoming } from "./steer";
 import { ReminderStore, toReminder } from "./store";
-import type { AttemptOutcome, ClaimResult, Reminder, ReminderMessage, ReminderStatus } from "./types";
+import type {
+  AttemptOutcome,
+  ClaimResult,
+  Reminder,
+  ReminderMessage,
+  ReminderStatus,
+  UpcomingReminder,
+} from "./types";
 import { TERMINAL_STATUSES } from "./types";
 
 /**
@@ -49,6 +59,7 @@ export class InvoiceReminders implements Capability, Wakeful {
   readonly migrations = MIGRATIONS;
   readonly baseline = BASELINE;
   private readonly store: ReminderStore;
+  private readonly state: ReminderState;
   private settling: Promise<void> | null = null;
   private settleAgain = false;
   private kicked = false;
@@ -62,6 +73,7 @@ export class InvoiceReminders implements Capability, Wakeful {
     private readonly host: ReminderHost,
   ) {
     this.store = new ReminderStore(ctx.storage.sql);
+    this.state = new ReminderState(ctx.storage.sql);
     this.leaseMs = deliverySettings(env).handoverLeaseSeconds * 1000;
   }
 
@@ -80,12 +92,28 @@ export class InvoiceReminders implements Capability, Wakeful {
    * Runs inside each ledger transaction, with no I/O: a new payment that leaves something owing records
    * a partial_payment reminder; an invoice that no longer owes cancels what was not yet delivered. The
    * alarm is set in the same transaction, so it commits (or rolls back) together with the reminder.
+   * A payment that arrives before the invoice's total is remembered, and reminded about once the total
+   * is known, if money is still due then.
    */
   onLedgerChanged({ invoice: s, paymentsApplied }: LedgerChange): void {
     const now = Date.now();
     const owing = isOwing(s);
-    if (paymentsApplied > 0 && owing)
-      this.store.insert("partial_payment", msToDay(now), now, now + SETTLE_GRACE_MS);
+    if (s.facts.total === null || s.facts.currency === null) {
+      if (paymentsApplied > 0) this.state.setPaymentUnreminded(true);
+    } else {
+      const unreminded = this.state.paymentUnreminded();
+      if ((paymentsApplied > 0 || unreminded) && owing) {
+        const paused = this.state.pausedAt() !== null;
+        this.store.insert(
+          "partial_payment",
+          msToDay(now),
+          now,
+          paused ? null : now + SETTLE_GRACE_MS,
+          paused ? PAUSED : null,
+        );
+      }
+      if (unreminded) this.state.setPaymentUnreminded(false);
+    }
     if (!owing) this.store.cancelOpen(`stopped: the invoice is ${s.balance.status}`, now);
     // The due date may have changed: replan soon. A paid or void invoice plans nothing and, having no open
     // reminder either, keeps no wake-up.
@@ -132,6 +160,37 @@ export class InvoiceReminders implements Capability, Wakeful {
     return this.store.page(after, limit).map(toReminder);
   }
 
+  paused(): boolean {
+    return this.state.pausedAt() !== null;
+  }
+
+  /**
+   * The merchant pauses or resumes this invoice's reminders, inside the host's transaction. Resuming plans
+   * the cadence again soon; points that fell due in the pause are recorded as skipped then, never sent.
+   */
+  setPaused(paused: boolean): void {
+    const now = Date.now();
+    if (!setPaused(this.store, this.state, paused, now)) return;
+    const s = this.host.invoice();
+    if (!paused && s && isOwing(s) && isDay(s.facts.dueDate)) this.store.setSettleAt(now + SETTLE_GRACE_MS);
+    void this.rearm();
+  }
+
+  /** A merchant's resend of a failed reminder, inside the host's transaction; handed over after commit. */
+  resend(id: string): CommandResult<Reminder> {
+    const now = Date.now();
+    const result = resend(this.store, this.state, this.host.invoice(), id, now, now + SETTLE_GRACE_MS);
+    if (result.ok) {
+      void this.rearm();
+      this.kick();
+    }
+    return result;
+  }
+
+  upcoming(cadenceDays: readonly number[]): UpcomingReminder[] {
+    return upcoming(this.store, this.state, this.host.invoice(), cadenceDays, Date.now());
+  }
+
   /**
    * A consumer asks to deliver `id`. Done reminders stay done (a redelivered message sends nothing);
    * an invoice that stopped owing cancels it; a live attempt elsewhere makes this one wait.
@@ -146,6 +205,11 @@ export class InvoiceReminders implements Capability, Wakeful {
       if (!s || !isOwing(s)) {
         this.store.cancelOpen(`stopped: the invoice is ${s?.balance.status ?? "gone"}`, now);
         return { kind: "done", status: "cancelled" };
+      }
+      if (this.state.pausedAt() !== null) {
+        this.store.skip(id, PAUSED, now);
+        void this.rearm();
+        return { kind: "done", status: "skipped" };
       }
       if (row.lease_until !== null && row.lease_until > now) {
         return { kind: "busy", retryInSeconds: Math.ceil((row.lease_until - now) / 1000) };
@@ -168,8 +232,12 @@ export class InvoiceReminders implements Capability, Wakeful {
       const now = Date.now();
       // A reminder waiting for the consumer's retry (msg.retry with delaySeconds) is not lost: its lease
       // runs from when that retry is due.
-      const retryAt = now + (outcome.kind === "retry" ? outcome.retryInSeconds * 1000 : 0);
-      const status = this.store.finishAttempt(id, attempt, outcome, now, retryAt + this.leaseMs);
+      const waits = outcome.kind === "retry" && outcome.retryInSeconds > 0;
+      const retryAt = now + (waits ? outcome.retryInSeconds * 1000 : 0);
+      const status = this.store.finishAttempt(id, attempt, outcome, now, {
+        handoverAt: retryAt + this.leaseMs,
+        nextAttemptAt: waits ? retryAt : null,
+      });
       void this.rearm();
       return status;
     });
@@ -240,11 +308,13 @@ export class InvoiceReminders implements Capability, Wakeful {
         cadencePoints(s.facts.dueDate, notifications.cadence_days),
         this.store.recordedKeys(),
         now,
+        { catchUp: notifications.catch_up, quietUntil: this.state.quietUntil() },
       );
       // In day order, so the list reads as the schedule did.
-      const due = [...plan.send, ...plan.missed].sort((a, b) => a.fireAt - b.fireAt);
+      const due = [...plan.send, ...plan.missed, ...plan.quiet].sort((a, b) => a.fireAt - b.fireAt);
       for (const p of due) {
         if (plan.send.includes(p)) this.store.insert(p.reason, p.day, now, now + SETTLE_GRACE_MS);
+        else if (plan.quiet.includes(p)) this.store.insert(p.reason, p.day, now, null, PAUSED);
         else
           this.store.insert(p.reason, p.day, now, null, `missed: ${p.day} had passed when it was scheduled`);
       }

@@ -8,6 +8,8 @@ export interface ReminderPayload {
   timestamp: string;
   data: {
     reminder_id: string;
+    /** A merchant's resend: the reminder it sends again; null otherwise. */
+    resend_of: string | null;
     reason: ReminderReason;
     day: string;
     merchant_id: string;
@@ -33,7 +35,7 @@ export interface ReminderPayload {
  * cancelled instead of sent. Retries reuse the stored bytes, so one webhook-id always means one message.
  */
 export function buildReminderPayload(
-  reminder: { id: string; reason: ReminderReason; day: string },
+  reminder: { id: string; reason: ReminderReason; day: string; resend_of: string | null },
   s: InvoiceSnapshot,
   now: number,
 ): ReminderPayload {
@@ -48,6 +50,7 @@ export function buildReminderPayload(
     timestamp: new Date(now).toISOString(),
     data: {
       reminder_id: reminder.id,
+      resend_of: reminder.resend_of,
       reason: reminder.reason,
       day: reminder.day,
       merchant_id: s.merchantId,

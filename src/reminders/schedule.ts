@@ -62,34 +62,50 @@ export interface CadencePlan {
   send: CadencePoint[];
   /** Points that passed before anyone could send them: recorded as skipped, never sent. */
   missed: CadencePoint[];
+  /** Points that fell due while reminders were paused: recorded as skipped, never sent. */
+  quiet: CadencePoint[];
   /** When the next unrecorded point falls due, for the object's alarm. */
   nextAt: number | null;
 }
 
+/** `notifications.catch_up`: what an invoice whose overdue points have already passed is sent. */
+export type CatchUp = "none" | "latest";
+
+export interface PlanOptions {
+  catchUp?: CatchUp;
+  /** Points due at or before this time fall in a pause (Infinity while paused): never sent. */
+  quietUntil?: number | null;
+}
+
 /**
- * Which cadence points to act on at `now`, given the (reason, day) keys already recorded.
+ * Which cadence points to act on at \`now\`, given the (reason, day) keys already recorded.
  *
  * A point is sent on its own day (UTC). A point whose day has already gone by, because the invoice was
  * created or its due date set late, or an alarm ran very late, is not sent, so a late invoice does not
- * get every past reminder at once and never hears "due today" on the wrong day. One exception: if the
- * latest point that has fallen due is an overdue one, it is still sent (it is still true), so an
- * invoice imported long after its due date gets exactly one catch-up reminder.
+ * get every past reminder at once and never hears "due today" on the wrong day. With catch-up \`latest\`,
+ * if the latest point that has fallen due is an overdue one, it is still sent (it is still true), so an
+ * invoice imported long after its due date gets exactly one catch-up reminder; with \`none\` (the
+ * default) it hears nothing until the next point. A point that fell due during a pause is never sent,
+ * so resuming does not deliver what the pause held back.
  */
 export function planCadence(
   points: readonly CadencePoint[],
   recorded: ReadonlySet<string>,
   now: number,
+  { catchUp = "none", quietUntil = null }: PlanOptions = {},
 ): CadencePlan {
   const today = msToDay(now);
   const open = points.filter((p) => !recorded.has(pointKey(p)));
   const due = open.filter((p) => p.fireAt <= now);
-  const latest = due.at(-1);
+  const quiet = due.filter((p) => quietUntil !== null && p.fireAt <= quietUntil);
+  const live = due.filter((p) => !quiet.includes(p));
+  const latest = live.at(-1);
   const send: CadencePoint[] = [];
   const missed: CadencePoint[] = [];
-  for (const p of due) {
-    if (p.day >= today || (p === latest && p.reason === "overdue")) send.push(p);
+  for (const p of live) {
+    if (p.day >= today || (catchUp === "latest" && p === latest && p.reason === "overdue")) send.push(p);
     else missed.push(p);
   }
   const next = open.find((p) => p.fireAt > now);
-  return { send, missed, nextAt: next?.fireAt ?? null };
+  return { send, missed, quiet, nextAt: next?.fireAt ?? null };
 }

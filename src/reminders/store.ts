@@ -15,6 +15,8 @@ export interface ReminderRow extends Record<string, SqlStorageValue> {
   payload: string | null;
   lease_until: number | null;
   handover_at: number | null;
+  next_attempt_at: number | null;
+  resend_of: string | null;
   created_at: string;
   sent_at: string | null;
   last_attempt_at: string | null;
@@ -32,6 +34,8 @@ export const toReminder = (r: ReminderRow): Reminder => ({
   status: r.status,
   attempts: r.attempts,
   lastError: r.last_error,
+  nextAttemptAt: r.next_attempt_at === null ? null : iso(r.next_attempt_at),
+  resendOf: r.resend_of,
   createdAt: r.created_at,
   sentAt: r.sent_at,
   lastAttemptAt: r.last_attempt_at,
@@ -64,7 +68,8 @@ export class ReminderStore {
     const rows = this.sql
       .exec(
         `INSERT INTO reminders (id, reason, day, status, last_error, handover_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (reason, day) DO NOTHING RETURNING id`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (reason, day) WHERE resend_of IS NULL DO NOTHING RETURNING id`,
         randomId("rem"),
         reason,
         day,
@@ -78,9 +83,39 @@ export class ReminderStore {
     return rows.length > 0;
   }
 
+  /** A merchant's resend of `original`: a new reminder for the same reason and day, with its own id. */
+  insertResend(original: ReminderRow, now: number, handoverAt: number): ReminderRow {
+    const id = randomId("rem");
+    this.sql.exec(
+      `INSERT INTO reminders (id, reason, day, status, handover_at, resend_of, created_at, updated_at)
+       VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)`,
+      id,
+      original.reason,
+      original.day,
+      handoverAt,
+      original.id,
+      iso(now),
+      iso(now),
+    );
+    return this.get(id)!;
+  }
+
+  /** A resend of `id` still on its way (pending or sent). */
+  openResendOf(id: string): ReminderRow | undefined {
+    return this.sql
+      .exec<ReminderRow>(
+        "SELECT * FROM reminders WHERE resend_of = ? AND status IN ('pending', 'sent') LIMIT 1",
+        id,
+      )
+      .toArray()[0];
+  }
+
   recordedKeys(): Set<string> {
     const keys = new Set<string>();
-    for (const r of this.sql.exec<{ reason: string; day: string }>("SELECT reason, day FROM reminders")) {
+    const rows = this.sql.exec<{ reason: string; day: string }>(
+      "SELECT reason, day FROM reminders WHERE resend_of IS NULL",
+    );
+    for (const r of rows) {
       keys.add(`${r.reason}:${r.day}`);
     }
     return keys;
@@ -164,17 +199,32 @@ export class ReminderStore {
   cancelOpen(note: string, now: number): void {
     this.sql.exec(
       `UPDATE reminders SET status = 'cancelled', last_error = ?, lease_until = NULL, handover_at = NULL,
-         updated_at = ?
+         next_attempt_at = NULL, updated_at = ?
        WHERE status IN ('pending', 'sent')`,
       note,
       iso(now),
     );
   }
 
+  /**
+   * Skips every open reminder no attempt is running for (reminders were paused). One whose POST is under
+   * way cannot be called back; its next claim finds the pause and skips it then.
+   */
+  skipIdle(note: string, now: number): void {
+    this.sql.exec(
+      `UPDATE reminders SET status = 'skipped', last_error = ?, lease_until = NULL, handover_at = NULL,
+         next_attempt_at = NULL, updated_at = ?
+       WHERE status IN ('pending', 'sent') AND (lease_until IS NULL OR lease_until <= ?)`,
+      note,
+      iso(now),
+      now,
+    );
+  }
+
   skip(id: string, note: string, now: number): ReminderStatus | null {
     this.sql.exec(
       `UPDATE reminders SET status = 'skipped', last_error = ?, lease_until = NULL, handover_at = NULL,
-         updated_at = ?
+         next_attempt_at = NULL, updated_at = ?
        WHERE id = ? AND status IN ('pending', 'sent')`,
       note,
       iso(now),
@@ -197,7 +247,8 @@ export class ReminderStore {
     const attempt = row.attempts + 1;
     this.sql.exec(
       `UPDATE reminders SET status = 'sent', sent_at = COALESCE(sent_at, ?), attempts = ?,
-         payload = COALESCE(payload, ?), lease_until = ?, handover_at = ?, last_attempt_at = ?, updated_at = ?
+         payload = COALESCE(payload, ?), lease_until = ?, handover_at = ?, next_attempt_at = NULL,
+         last_attempt_at = ?, updated_at = ?
        WHERE id = ?`,
       iso(now),
       attempt,
@@ -215,14 +266,15 @@ export class ReminderStore {
    * Applies the result of attempt `attempt`. Only the attempt that holds the claim counts, so a report
    * repeated by a redelivered message is ignored. A POST that went out is recorded as delivered even if
    * the invoice was paid meanwhile (it was delivered); a failure of a cancelled reminder stays cancelled.
-   * One still open (a retry is due) is handed over again at `handoverAt` unless the retry claims it first.
+   * One still open (a retry is due at `nextAttemptAt`) is handed over again at `handoverAt` unless the
+   * retry claims it first.
    */
   finishAttempt(
     id: string,
     attempt: number,
     outcome: AttemptOutcome,
     now: number,
-    handoverAt: number,
+    times: { handoverAt: number; nextAttemptAt: number | null },
   ): ReminderStatus | null {
     const row = this.get(id);
     if (!row) return null;
@@ -248,9 +300,11 @@ export class ReminderStore {
     }
     this.sql.exec(
       `UPDATE reminders SET lease_until = NULL,
-         handover_at = CASE WHEN status IN ('pending', 'sent') THEN ? ELSE NULL END
+         handover_at = CASE WHEN status IN ('pending', 'sent') THEN ? ELSE NULL END,
+         next_attempt_at = CASE WHEN status IN ('pending', 'sent') THEN ? ELSE NULL END
        WHERE id = ?`,
-      handoverAt,
+      times.handoverAt,
+      times.nextAttemptAt,
       id,
     );
     return this.get(id)?.status ?? null;
@@ -265,7 +319,7 @@ export class ReminderStore {
     const plural = row.attempts === 1 ? "" : "s";
     this.sql.exec(
       `UPDATE reminders SET status = 'failed', failed_at = ?, dead_lettered_at = ?, lease_until = NULL,
-         handover_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`,
+         handover_at = NULL, next_attempt_at = NULL, last_error = ?, updated_at = ? WHERE id = ?`,
       t,
       t,
       `dead-lettered after ${row.attempts} attempt${plural}: ${row.last_error ?? note}`,

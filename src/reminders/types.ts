@@ -23,6 +23,10 @@ export interface Reminder {
   status: ReminderStatus;
   attempts: number;
   lastError: string | null;
+  /** While a reminder waits out its backoff: when the next attempt is due. */
+  nextAttemptAt: string | null;
+  /** A merchant's resend: the reminder it sends again (under its own id, so its own webhook-id). */
+  resendOf: string | null;
   createdAt: string;
   sentAt: string | null;
   lastAttemptAt: string | null;
@@ -44,6 +48,13 @@ export interface ReminderMessage {
 export interface DeadLetterMessage extends ReminderMessage {
   attempts?: number;
   lastError?: string | null;
+}
+
+/** A cadence point not recorded yet, with the time it is planned for. */
+export interface UpcomingReminder {
+  reason: CadenceReason;
+  day: string;
+  plannedAt: string;
 }
 
 export type ClaimResult =

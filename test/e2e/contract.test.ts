@@ -73,7 +73,7 @@ describe("/openapi.json", () => {
         name === "riverty" ? `/webhooks/riverty/{merchantId}/{token}` : `/webhooks/${name}/{merchantId}`;
       const op = spec.paths[path]?.post;
       expect(op, path).toBeDefined();
-      expect(Object.keys(op?.responses ?? {}).sort()).toEqual(["200", "400", "401", "404", "413", "429"]);
+      expect(Object.keys(op?.responses ?? {}).sort()).toEqual(["200", "400", "401", "404", "413"]);
     }
     expect(spec.paths["/webhooks/riverty/{merchantId}"]).toBeUndefined();
     const razorpay = spec.paths["/webhooks/razorpay/{merchantId}"]?.post;

@@ -122,5 +122,13 @@ describe("invoices", () => {
       ]),
     );
     expect(doc.body.components.schemas.PaymentCreate.properties.method.enum).toContain("demand_draft");
+    // Steering reminders: PATCH beside PUT, the resend route, and the fields they show.
+    expect(Object.keys(doc.body.paths["/v1/invoices/{invoiceId}"])).toEqual(
+      expect.arrayContaining(["put", "patch", "get"]),
+    );
+    expect(doc.body.paths["/v1/invoices/{invoiceId}/reminders/{reminderId}/resend"].post).toBeDefined();
+    expect(doc.body.components.schemas.InvoicePatch.properties.reminders.enum).toEqual(["paused", "active"]);
+    expect(doc.body.components.schemas.Reminder.properties).toHaveProperty("next_attempt_at");
+    expect(doc.body.components.schemas.ReminderPage.properties).toHaveProperty("upcoming");
   });
 });

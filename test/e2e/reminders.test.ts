@@ -11,94 +11,18 @@ import worker from "../../src/index";
 import { addDays, dayToMs, msToDay, SEND_HOUR_UTC } from "../../src/reminders/schedule";
 import { ReminderStore } from "../../src/reminders/store";
 import { ADMIN, call, createInvoice, createMerchant, uid } from "../helpers";
-import type { ReceivedDelivery, Step } from "../support/reminder-receiver";
-
-const HOUR = 3_600_000;
-/** The hand-over lease (REMINDER_HANDOVER_LEASE_SECONDS in vitest.config.ts). */
-const LEASE_MS = Number(env.REMINDER_HANDOVER_LEASE_SECONDS) * 1000;
-
-interface Receiver {
-  url: string;
-  secret: string;
-  deliveries(): Promise<ReceivedDelivery[]>;
-}
-
-/** A merchant endpoint (see test/support/reminder-receiver.ts) answering `script`, one step per POST. */
-async function receiver(script: Step[]): Promise<Receiver> {
-  const id = uid("ep");
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const secret = `whsec_${btoa(String.fromCharCode(...bytes))}`;
-  const res = await fetch(`https://control.receiver.test/endpoints/${id}`, {
-    method: "PUT",
-    body: JSON.stringify({ secret, script }),
-  });
-  expect(res.status).toBe(200);
-  await res.body?.cancel();
-  return {
-    url: `https://hooks.receiver.test/${id}`,
-    secret,
-    async deliveries() {
-      const r = await fetch(`https://control.receiver.test/endpoints/${id}`);
-      return ((await r.json()) as { deliveries: ReceivedDelivery[] }).deliveries;
-    },
-  };
-}
-
-async function setup(
-  script: Step[],
-  notifications: Record<string, unknown> = {},
-  invoice: Record<string, unknown> = {},
-) {
-  const rx = await receiver(script);
-  const m = await createMerchant({
-    notifications: { enabled: true, url: rx.url, secret: rx.secret, ...notifications },
-  });
-  const inv = await createInvoice(m.key, {
-    total: 100000,
-    due_date: "2030-01-31",
-    number: "INV-7",
-    customer: { name: "Asha Rao", email: "asha@example.com", phone: "+919800000001" },
-    ...invoice,
-  });
-  const stub = env.INVOICE_LEDGER.getByName(`${m.id}:${inv.id}`);
-  return { rx, m, id: inv.id, stub };
-}
-
-const listReminders = async (key: string, id: string) => {
-  const res = await call("GET", `/v1/invoices/${id}/reminders`, { key });
-  expect(res.status).toBe(200);
-  return res.body.data as Array<Record<string, any>>;
-};
-
-/** Polls until `done` holds, at most `timeoutMs`; returns the last value it saw. */
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 25_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    value = await read();
-  }
-  return value;
-}
-
-const settled = (rs: Array<Record<string, any>>) =>
-  rs.length > 0 && rs.every((r) => ["delivered", "failed", "skipped", "cancelled"].includes(r.status));
-
-const alarmOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_i, s) => s.storage.getAlarm());
-/** Alarms survive between tests: every test deletes the ones it caused. */
-const dropAlarm = (stub: DurableObjectStub) => runInDurableObject(stub, (_i, s) => s.storage.deleteAlarm());
-
-/** Runs the object's alarm as if it fired at `at` (only Date is faked; the queue and receiver run for real). */
-async function runAlarmAt(stub: DurableObjectStub, at: number): Promise<boolean> {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(at);
-  try {
-    return await runDurableObjectAlarm(stub);
-  } finally {
-    vi.useRealTimers();
-  }
-}
+import {
+  alarmOf,
+  dropAlarm,
+  HOUR,
+  LEASE_MS,
+  listReminders,
+  pay,
+  runAlarmAt,
+  settled,
+  setup,
+  until,
+} from "../support/reminders";
 
 /**
  * Leaves a reminder as a lost queue message does: recorded and handed over at `at` by the store's own
@@ -127,13 +51,6 @@ const queueMessage = async (id: string, body: Record<string, unknown>) => {
   await worker.queue(batch, env);
   return getQueueResult(batch, ctx);
 };
-
-const pay = (key: string, id: string, amount: number, idempotencyKey = uid("idem")) =>
-  call("POST", `/v1/invoices/${id}/payments`, {
-    key,
-    body: { amount, method: "bank_transfer" },
-    headers: { "idempotency-key": idempotencyKey },
-  });
 
 describe("customer reminders", () => {
   it("a partial payment produces exactly one delivered, signed reminder", async () => {
@@ -167,6 +84,7 @@ describe("customer reminders", () => {
       timestamp: expect.any(String),
       data: {
         reminder_id: r!.id,
+        resend_of: null,
         reason: "partial_payment",
         day: r!.day,
         merchant_id: m.id,
@@ -416,7 +334,11 @@ describe("customer reminders", () => {
 
   it("cadence reminders fire from the alarm, once per point however often it runs", async () => {
     const due = addDays(msToDay(Date.now()), 10);
-    const { rx, m, id, stub } = await setup([200], { cadence_days: [-3, 0, 7] }, { due_date: due });
+    const { rx, m, id, stub } = await setup(
+      [200],
+      { cadence_days: [-3, 0, 7], catch_up: "latest" },
+      { due_date: due },
+    );
     const firstPoint = dayToMs(addDays(due, -3)) + SEND_HOUR_UTC * HOUR;
     await until(
       () => alarmOf(stub),
@@ -436,7 +358,7 @@ describe("customer reminders", () => {
     expect(await alarmOf(stub)).toBe(dayToMs(due) + SEND_HOUR_UTC * HOUR);
 
     // The object sleeps through the due date and wakes 20 days later: "due today" is not sent late;
-    // the latest overdue point is, once.
+    // with catch_up "latest" the latest overdue point is, once.
     expect(await runAlarmAt(stub, dayToMs(addDays(due, 20)) + HOUR)).toBe(true);
     rs = await until(
       () => listReminders(m.key, id),
@@ -458,9 +380,13 @@ describe("customer reminders", () => {
     expect((got[1]!.body as any).data.invoice.amount_due).toBe(100000);
   });
 
-  it("an invoice created after its due date gets one catch-up overdue reminder, not every past one", async () => {
+  it("catch_up latest: an invoice created after its due date gets one catch-up overdue reminder, not every past one", async () => {
     const due = addDays(msToDay(Date.now()), -10);
-    const { rx, m, id, stub } = await setup([200], { cadence_days: [-3, 0, 7] }, { due_date: due });
+    const { rx, m, id, stub } = await setup(
+      [200],
+      { cadence_days: [-3, 0, 7], catch_up: "latest" },
+      { due_date: due },
+    );
     const rs = await until(
       () => listReminders(m.key, id),
       (v) => v.length === 3 && settled(v),

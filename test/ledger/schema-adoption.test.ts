@@ -113,4 +113,64 @@ describe("schema versions", () => {
       expect(sql.exec("SELECT paid FROM invoice").one().paid).toBe(400);
     });
   });
+
+  it("an object at reminders step 3 keeps its reminders through the steering rebuild", async () => {
+    const stub = env.INVOICE_LEDGER.getByName(`schema:${uid("steer")}`);
+    await runInDurableObject(stub, (ledger, state) => {
+      const sql = state.storage.sql;
+      const caps = capabilitiesOf(ledger);
+      // Every capability as released before step 004: the other capabilities in full, reminders to step 3.
+      const before = caps.map((c) =>
+        c.namespace === "reminders" ? { namespace: c.namespace, migrations: c.migrations.slice(0, 3) } : c,
+      );
+      state.storage.transactionSync(() => {
+        migrate(sql, before);
+        sql.exec(
+          `INSERT INTO reminders (id, reason, day, status, attempts, last_error, handover_at, created_at, updated_at)
+           VALUES ('rem_a', 'overdue', '2030-01-01', 'failed', 2, 'HTTP 400', NULL, 't', 't'),
+                  ('rem_b', 'partial_payment', '2030-01-02', 'sent', 1, NULL, 123, 't', 't')`,
+        );
+      });
+      state.storage.transactionSync(() => migrate(sql, caps));
+      expect(versions(sql).reminders).toBe(caps.find((c) => c.namespace === "reminders")!.migrations.length);
+      expect(
+        sql
+          .exec("SELECT seq, id, status, attempts, last_error, handover_at, resend_of FROM reminders")
+          .toArray(),
+      ).toEqual([
+        {
+          seq: 1,
+          id: "rem_a",
+          status: "failed",
+          attempts: 2,
+          last_error: "HTTP 400",
+          handover_at: null,
+          resend_of: null,
+        },
+        {
+          seq: 2,
+          id: "rem_b",
+          status: "sent",
+          attempts: 1,
+          last_error: null,
+          handover_at: 123,
+          resend_of: null,
+        },
+      ]);
+      // Still one scheduled reminder per (reason, day); a resend of it may share them; seq keeps counting.
+      const insert = (id: string, resendOf: string | null) =>
+        sql.exec(
+          `INSERT INTO reminders (id, reason, day, status, resend_of, created_at, updated_at)
+           VALUES (?, 'overdue', '2030-01-01', 'pending', ?, 't', 't')`,
+          id,
+          resendOf,
+        );
+      expect(() => insert("rem_c", null)).toThrow(/UNIQUE/);
+      insert("rem_d", "rem_a");
+      expect(sql.exec("SELECT seq FROM reminders WHERE id = 'rem_d'").one().seq).toBe(3);
+      expect(columns(sql, "reminder_state")).toEqual(
+        expect.arrayContaining(["settle_at", "paused_at", "quiet_until", "payment_unreminded"]),
+      );
+    });
+  });
 });

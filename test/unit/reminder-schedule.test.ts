@@ -65,7 +65,7 @@ describe("planCadence", () => {
 
   it("before the first point: nothing to send, wake at the first point", () => {
     const plan = planCadence(points, keys(), at("2026-03-20", 12));
-    expect(plan).toEqual({ send: [], missed: [], nextAt: at("2026-03-28", SEND_HOUR_UTC) });
+    expect(plan).toEqual({ send: [], missed: [], quiet: [], nextAt: at("2026-03-28", SEND_HOUR_UTC) });
   });
 
   it("on a point's day after the send hour: send it, wake at the next", () => {
@@ -94,8 +94,8 @@ describe("planCadence", () => {
     expect(plan.nextAt).toBe(at("2026-04-07", SEND_HOUR_UTC));
   });
 
-  it("long after the due date: one catch-up overdue reminder, the rest missed, no further wake-up", () => {
-    const plan = planCadence(points, keys(), at("2026-06-01", 12));
+  it("long after the due date, catch-up latest: one overdue reminder, the rest missed, no wake-up", () => {
+    const plan = planCadence(points, keys(), at("2026-06-01", 12), { catchUp: "latest" });
     expect(brief(plan.send)).toEqual(["overdue@2026-04-07"]);
     expect(brief(plan.missed)).toEqual(["due_soon@2026-03-28", "due_today@2026-03-31"]);
     expect(plan.nextAt).toBeNull();
@@ -103,15 +103,41 @@ describe("planCadence", () => {
 
   it("only the latest overdue point catches up when several have passed", () => {
     const many = cadencePoints("2026-03-31", [1, 7, 14]);
-    const plan = planCadence(many, keys(), at("2026-05-01", 12));
+    const plan = planCadence(many, keys(), at("2026-05-01", 12), { catchUp: "latest" });
     expect(brief(plan.send)).toEqual(["overdue@2026-04-14"]);
     expect(brief(plan.missed)).toEqual(["overdue@2026-04-01", "overdue@2026-04-07"]);
+  });
+
+  it("long after the due date, catch-up none (the default): every passed point missed, nothing sent", () => {
+    const plan = planCadence(points, keys(), at("2026-06-01", 12));
+    expect(plan.send).toEqual([]);
+    expect(brief(plan.missed)).toEqual(["due_soon@2026-03-28", "due_today@2026-03-31", "overdue@2026-04-07"]);
+  });
+
+  it("points due while paused, or before a resume, are quiet, and the catch-up never reaches back past them", () => {
+    const paused = planCadence(points, keys(), at("2026-03-28", 15), {
+      quietUntil: Number.POSITIVE_INFINITY,
+    });
+    expect(paused.send).toEqual([]);
+    expect(brief(paused.quiet)).toEqual(["due_soon@2026-03-28"]);
+    const resumed = planCadence(points, keys(), at("2026-04-09", 12), {
+      catchUp: "latest",
+      quietUntil: at("2026-04-08", 12),
+    });
+    expect(resumed.send).toEqual([]);
+    expect(brief(resumed.quiet)).toEqual([
+      "due_soon@2026-03-28",
+      "due_today@2026-03-31",
+      "overdue@2026-04-07",
+    ]);
+    expect(resumed.missed).toEqual([]);
   });
 
   it("an empty cadence plans nothing", () => {
     expect(planCadence(cadencePoints("2026-03-31", []), keys(), at("2026-04-01"))).toEqual({
       send: [],
       missed: [],
+      quiet: [],
       nextAt: null,
     });
   });
@@ -161,6 +187,7 @@ describe("reminder payload", () => {
       customer: { name: "N", email: "n@example.com", phone: null },
     },
     voidedAt: null,
+    reminders: "active",
     createdAt: "2026-03-01T00:00:00.000Z",
     updatedAt: "2026-03-01T00:00:00.000Z",
     totals: {
@@ -187,7 +214,11 @@ describe("reminder payload", () => {
   });
 
   it("carries the amounts in minor units and formatted with the currency's exponent", () => {
-    const p = buildReminderPayload({ id: "rem_1", reason: "due_soon", day: "2026-03-28" }, state(), 0);
+    const p = buildReminderPayload(
+      { id: "rem_1", reason: "due_soon", day: "2026-03-28", resend_of: null },
+      state(),
+      0,
+    );
     expect(p.data.invoice).toMatchObject({
       currency: "KWD",
       total: 12345,

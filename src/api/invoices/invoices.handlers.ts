@@ -28,6 +28,21 @@ export const upsertInvoice: RouteHandler<typeof routes.upsertInvoice, AppEnv> = 
   return c.json(invoiceView(value.invoice), created ? 201 : 200);
 };
 
+export const patchInvoice: RouteHandler<typeof routes.patchInvoice, AppEnv> = async (c) => {
+  const { invoiceId } = c.req.valid("param");
+  const { reminders, due_date, customer, ...rest } = c.req.valid("json");
+  const merchantId = merchant(c);
+  const { value } = unwrap(
+    await ledgerFor(c.env, merchantId, invoiceId).patchInvoice(
+      { merchantId, invoiceId },
+      { ...rest, ...(due_date !== undefined && { dueDate: due_date }), ...(customer && { customer }) },
+      reminders,
+    ),
+  );
+  c.set("outcome", "updated");
+  return c.json(invoiceView(value), 200);
+};
+
 export const getInvoice: RouteHandler<typeof routes.getInvoice, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const state = await ledgerFor(c.env, merchant(c), invoiceId).getInvoice();

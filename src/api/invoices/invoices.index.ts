@@ -8,6 +8,7 @@ router.use("/v1/*", apiKeyAuth());
 router
   .openapi(routes.upsertInvoice, handlers.upsertInvoice)
   .openapi(routes.getInvoice, handlers.getInvoice)
+  .openapi(routes.patchInvoice, handlers.patchInvoice)
   .openapi(routes.voidInvoice, handlers.voidInvoice)
   .openapi(routes.listAnomalies, handlers.listAnomalies)
   .openapi(routes.listEvents, handlers.listEvents);

@@ -4,6 +4,7 @@ import { identifier } from "../../lib/zod-atoms";
 import {
   bodyRefusals,
   CurrencySchema,
+  CustomerPatchSchema,
   CustomerSchema,
   errorResponse,
   InvoiceIdParam,
@@ -49,6 +50,45 @@ export const upsertInvoice = createRoute({
     413: errorResponse("Body over 64 KiB"),
     415: errorResponse("Content-Type is not application/json"),
     422: errorResponse("Invalid invoice"),
+  },
+});
+
+export const InvoicePatchSchema = z
+  .object({
+    currency: CurrencySchema.optional(),
+    total: MinorUnits.optional().openapi({ description: "Invoice total in minor units" }),
+    due_date: z.iso.date().nullable().optional().openapi({ description: "null clears it" }),
+    number: identifier(64).nullable().optional().openapi({ description: "null clears it" }),
+    customer: CustomerPatchSchema.optional(),
+    reminders: z.enum(["paused", "active"]).optional().openapi({
+      description:
+        "paused: no reminder is sent for this invoice (they are recorded as skipped); active: cadence points still ahead are sent again, none that fell due in the pause",
+    }),
+  })
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, "send at least one field to change")
+  .openapi("InvoicePatch");
+
+export const patchInvoice = createRoute({
+  method: "patch",
+  path: "/v1/invoices/{invoiceId}",
+  tags,
+  security,
+  summary: "Change only the fields sent (JSON Merge Patch semantics, RFC 7396), or pause/resume reminders",
+  middleware: jsonObjectBody("required"),
+  request: { params, body: jsonBody(InvoicePatchSchema) },
+  responses: {
+    ...bodyRefusals,
+    200: jsonResponse(InvoiceSchema, "The invoice as changed"),
+    401: errorResponse("Missing or invalid API key"),
+    404: errorResponse("Unknown invoice (PATCH never creates one: use PUT)"),
+    409: errorResponse(
+      "The currency cannot change once the invoice has lines, or its total is not known and only half of currency/total was sent",
+    ),
+    400: errorResponse("No body, or not a strict JSON object"),
+    413: errorResponse("Body over 64 KiB"),
+    415: errorResponse("Content-Type is not application/json"),
+    422: errorResponse("Invalid field, unknown field, or an empty patch"),
   },
 });
 

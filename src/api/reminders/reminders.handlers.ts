@@ -1,7 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../lib/create-app";
+import { getMerchant } from "../../merchants/store";
+import { deliverable, notificationsOf } from "../../reminders/settings";
 import type { Reminder } from "../../reminders/types";
 import { readPage } from "../cursor";
+import { idempotency, ledgerFor, unwrap } from "../ledger-client";
 import type * as routes from "./reminders.routes";
 
 export const reminderView = (r: Reminder) => ({
@@ -11,6 +14,8 @@ export const reminderView = (r: Reminder) => ({
   status: r.status,
   attempts: r.attempts,
   last_error: r.lastError,
+  next_attempt_at: r.nextAttemptAt,
+  resend_of: r.resendOf,
   created_at: r.createdAt,
   sent_at: r.sentAt,
   last_attempt_at: r.lastAttemptAt,
@@ -22,6 +27,36 @@ export const reminderView = (r: Reminder) => ({
 
 export const listReminders: RouteHandler<typeof routes.listReminders, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
-  const page = await readPage(c.env, c.get("merchantId")!, invoiceId, "reminders", c.req.valid("query"));
-  return c.json({ data: page.items.map(reminderView), next_cursor: page.next_cursor }, 200);
+  const merchantId = c.get("merchantId")!;
+  const page = await readPage(c.env, merchantId, invoiceId, "reminders", c.req.valid("query"));
+  // The cadence is the merchant's setting; the points already recorded are the invoice's.
+  const notifications = notificationsOf(await getMerchant(c.env.MERCHANTS, merchantId));
+  const upcoming = deliverable(notifications)
+    ? ((await ledgerFor(c.env, merchantId, invoiceId).listUpcomingReminders(notifications.cadence_days)) ??
+      [])
+    : [];
+  return c.json(
+    {
+      data: page.items.map(reminderView),
+      next_cursor: page.next_cursor,
+      upcoming: upcoming.map((u) => ({ reason: u.reason, day: u.day, planned_at: u.plannedAt })),
+    },
+    200,
+  );
+};
+
+export const resendReminder: RouteHandler<typeof routes.resendReminder, AppEnv> = async (c) => {
+  const { invoiceId, reminderId } = c.req.valid("param");
+  const idem = await idempotency(
+    "api",
+    c.req.valid("header")["idempotency-key"],
+    `resend ${invoiceId} ${reminderId}`,
+    {},
+  );
+  const { value, replayed } = unwrap(
+    await ledgerFor(c.env, c.get("merchantId")!, invoiceId).resendReminder(reminderId, idem),
+  );
+  c.set("outcome", replayed ? "replayed" : "resent");
+  if (replayed) c.header("Idempotent-Replayed", "true");
+  return c.json(reminderView(value), 202);
 };

@@ -4,8 +4,10 @@ import * as handlers from "./reminders.handlers";
 import * as routes from "./reminders.routes";
 
 const router = createRouter();
-// Scoped to this route: a broader pattern would run the key lookup again for every other /v1 route.
+// Scoped to these routes: a broader pattern would run the key lookup again for every other /v1 route.
 router.use("/v1/invoices/:invoiceId/reminders", apiKeyAuth());
+router.use("/v1/invoices/:invoiceId/reminders/:reminderId/resend", apiKeyAuth());
 router.openapi(routes.listReminders, handlers.listReminders);
+router.openapi(routes.resendReminder, handlers.resendReminder);
 
 export default router;

@@ -2,7 +2,7 @@
 // {"error": {code, message}} and changes nothing.
 import { describe } from "vitest";
 import { authCases, jsonBodyCases, type Route } from "./bodies";
-import { admin, bearer, type Case, newIds, runCases, useWorld } from "./world";
+import { admin, bearer, type Case, newIds, runCases, useWorld, type World } from "./world";
 
 const ids = newIds();
 const world = useWorld(ids);
@@ -10,6 +10,11 @@ const world = useWorld(ids);
 const KIB64 = 64 * 1024;
 const inv = `/v1/invoices/${ids.invoiceId}`;
 const json = { "content-type": "application/json" };
+
+/** A reminder of the world's invoice (skipped: its merchant has no notifications configured). */
+const reminderOf = (w: World) =>
+  (w.baseline as { reminders: { data: Array<{ id: string }> } }).reminders.data[0]?.id ?? "rem_none";
+const resendPath = (w: World) => `${inv}/reminders/${reminderOf(w)}/resend`;
 
 const routes: Route[] = [
   {
@@ -20,6 +25,28 @@ const routes: Route[] = [
     auth: bearer,
     shape: "api",
     body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "PATCH invoice",
+    method: "PATCH",
+    path: inv,
+    base: { number: "H-1" },
+    auth: bearer,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "POST resend",
+    method: "POST",
+    path: resendPath,
+    base: {},
+    auth: bearer,
+    shape: "api",
+    body: "none",
     schemaStatus: 422,
     limit: KIB64,
   },
@@ -182,6 +209,59 @@ const invoiceFields = fieldCases("PUT invoice", "PUT", inv, invoiceBase, bearer,
   ["customer as an array", { customer: [] }, 422],
   ["customer constructor", { customer: JSON.parse('{"constructor":{}}') }, 422],
 ]);
+
+const patchFields = fieldCases("PATCH invoice", "PATCH", inv, { number: "H-1" }, bearer, [
+  ...badMinorUnits("total"),
+  ...badCurrency(),
+  ["currency change once lines exist", { currency: "USD" }, 409],
+  ["currency change with a pause", { currency: "USD", reminders: "paused" }, 409],
+  ["currency null", { currency: null }, 422],
+  ["due_date 30 February", { due_date: "2030-02-30" }, 422],
+  ["due_date with a time", { due_date: "2030-02-28T00:00:00Z" }, 422],
+  ...badIdentifier("number", 64),
+  ["customer name with NUL", { customer: { name: `A${NUL}` } }, 422],
+  ["customer email invalid", { customer: { email: "not-an-email" } }, 422],
+  ["customer unknown field", { customer: { vip: true } }, 422],
+  ["customer null", { customer: null }, 422],
+  ["reminders unknown value", { reminders: "stopped" }, 422],
+  ["reminders null", { reminders: null }, 422],
+  ["reminders as a boolean", { reminders: false }, 422],
+]);
+const patchOther: Case[] = [
+  {
+    name: "PATCH invoice: empty patch",
+    method: "PATCH",
+    path: inv,
+    raw: "{}",
+    headers: json,
+    auth: bearer,
+    status: 422,
+  },
+  {
+    name: "PATCH invoice: unknown invoice (PATCH never creates)",
+    method: "PATCH",
+    path: "/v1/invoices/inv-hostile-missing",
+    raw: JSON.stringify({ currency: "INR", total: 100 }),
+    headers: json,
+    auth: bearer,
+    status: 404,
+  },
+];
+
+const resendCases: Case[] = [
+  ["a skipped reminder", resendPath, 409],
+  ["reminder id without its prefix", `${inv}/reminders/abc/resend`, 422],
+  ["reminder id with RTL override", `${inv}/reminders/rem_${encodeURIComponent(RLO)}1/resend`, 422],
+  ["reminder id over 64 characters", `${inv}/reminders/rem_${"x".repeat(65)}/resend`, 422],
+  ["unknown reminder id", `${inv}/reminders/rem_doesnotexist/resend`, 404],
+  ["unknown invoice", "/v1/invoices/inv-hostile-missing/reminders/rem_x1/resend", 404],
+].map(([name, path, status]) => ({
+  name: `POST resend: ${name}`,
+  method: "POST",
+  path: path as Case["path"],
+  auth: bearer,
+  status: status as number,
+}));
 
 const paymentFields = fieldCases("POST payment", "POST", `${inv}/payments`, { amount: 100 }, bearer, [
   ...badMinorUnits("amount"),
@@ -430,6 +510,9 @@ describe("hostile input: merchant and admin API", () => {
     [
       ...routes.flatMap(jsonBodyCases),
       ...invoiceFields,
+      ...patchFields,
+      ...patchOther,
+      ...resendCases,
       ...paymentFields,
       ...idempotencyCases,
       ...reverseFields,
