@@ -1,4 +1,5 @@
 import adminRouter from "./api/admin/admin.index";
+import { adminAuth, apiKeyAuth } from "./api/auth";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
 import remindersRouter from "./api/reminders/reminders.index";
@@ -13,9 +14,10 @@ import webhooksRouter from "./webhooks/webhooks.index";
 export const app = createApp();
 
 // Before any router, so no /v1 or /admin handler ever reads an oversized body (the dialects and the
-// webhooks set their own limits, in their own error shapes).
-app.use("/v1/*", apiBodyLimit());
-app.use("/admin/*", apiBodyLimit());
+// webhooks set their own limits, in their own error shapes), then authentication: once per request,
+// here, for every route under the prefix (the dialects and the webhooks authenticate their own way).
+app.use("/v1/*", apiBodyLimit(), apiKeyAuth());
+app.use("/admin/*", apiBodyLimit(), adminAuth());
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
 app.route("/", remindersRouter);

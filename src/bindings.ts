@@ -1,26 +1,29 @@
-import type { InvoiceLedger } from "./ledger/invoice-ledger";
+// The Worker's bindings come from `npm run types` (wrangler types, worker-configuration.d.ts, generated
+// from wrangler.toml and .dev.vars.example as Cloudflare's templates do:
+// https://developers.cloudflare.com/workers/languages/typescript/#generate-types). Here only what the
+// configuration cannot say: optional settings with defaults in code, and the dead-letter queue's message type.
 import type { DeadLetterMessage } from "./reminders/types";
 
-/** The Worker's bindings, named for what they hold (see wrangler.toml). */
-export interface Bindings {
-  INVOICE_LEDGER: DurableObjectNamespace<InvoiceLedger>;
-  MERCHANTS: KVNamespace;
-  REMINDERS: Queue;
-  /** Producer for the reminders' dead-letter queue: reminders that used up the merchant's attempts go there. */
-  REMINDERS_DLQ: Queue<DeadLetterMessage>;
+/** Settings read when set (as vars or secrets), absent from wrangler.toml because the code has defaults. */
+interface OptionalSettings {
   /** Seconds before a reminder's first retry; doubles each attempt. Default 60. */
   REMINDER_RETRY_BASE_SECONDS?: string;
   /** Per-attempt timeout of the POST to the merchant, in ms. Default 10000. */
   REMINDER_TIMEOUT_MS?: string;
   /** Seconds a handed-over reminder may go unclaimed before it is handed over again. Default 3600. */
   REMINDER_HANDOVER_LEASE_SECONDS?: string;
-  ADMIN_TOKEN: string;
   /** "silent" turns request logs off (tests). */
   LOG_LEVEL?: string;
 }
 
 declare global {
   namespace Cloudflare {
-    interface Env extends Bindings {}
+    interface Env extends OptionalSettings {}
   }
+}
+
+/** The Worker's bindings, named for what they hold (see wrangler.toml). */
+export interface Bindings extends Omit<Cloudflare.Env, "REMINDERS_DLQ"> {
+  /** Producer for the reminders' dead-letter queue: reminders that used up the merchant's attempts go there. */
+  REMINDERS_DLQ: Queue<DeadLetterMessage>;
 }

@@ -4,10 +4,10 @@
 // list), and refuses a token whose scope is not the request's.
 
 import type { Bindings } from "../bindings";
+import { type LedgerStub, ledgerFor } from "../ledger/client";
 import { sha256Hex } from "../lib/crypto";
 import { decodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
-import { ledgerFor } from "./ledger-client";
 
 export type ListName = "lines" | "events" | "anomalies" | "reminders";
 
@@ -57,13 +57,11 @@ export async function unwrapCursor(
   return inner;
 }
 
-type Ledger = ReturnType<typeof ledgerFor>;
-
 const READERS = {
-  lines: (l: Ledger, cursor: string | undefined, limit: number) => l.listLines(cursor, limit),
-  events: (l: Ledger, cursor: string | undefined, limit: number) => l.listEvents(cursor, limit),
-  anomalies: (l: Ledger, cursor: string | undefined, limit: number) => l.listAnomalies(cursor, limit),
-  reminders: (l: Ledger, cursor: string | undefined, limit: number) => l.listReminders(cursor, limit),
+  lines: (l: LedgerStub, cursor: string | undefined, limit: number) => l.listLines(cursor, limit),
+  events: (l: LedgerStub, cursor: string | undefined, limit: number) => l.listEvents(cursor, limit),
+  anomalies: (l: LedgerStub, cursor: string | undefined, limit: number) => l.listAnomalies(cursor, limit),
+  reminders: (l: LedgerStub, cursor: string | undefined, limit: number) => l.listReminders(cursor, limit),
 } satisfies Record<ListName, unknown>;
 
 type Items<L extends ListName> = NonNullable<Awaited<ReturnType<(typeof READERS)[L]>>>["items"];
@@ -82,7 +80,7 @@ export async function readPage<L extends ListName>(
   const scope: CursorScope = { merchantId, invoiceId, list };
   const cursor = await unwrapCursor(query.cursor, scope);
   const read = READERS[list] as (
-    l: Ledger,
+    l: LedgerStub,
     c: string | undefined,
     n: number,
   ) => ReturnType<(typeof READERS)[L]>;

@@ -1,11 +1,5 @@
-import type { Bindings } from "../bindings";
-import type { CommandResult, Idempotency, LedgerErrorCode } from "../ledger/commands";
-import { sha256Hex } from "../lib/crypto";
+import type { CommandResult, LedgerErrorCode } from "../ledger/commands";
 import { ApiError } from "../lib/errors";
-
-/** The ledger of one invoice: a Durable Object per (merchant, invoice), so load spreads across objects. */
-export const ledgerFor = (env: Bindings, merchantId: string, invoiceId: string) =>
-  env.INVOICE_LEDGER.getByName(`${merchantId}:${invoiceId}`);
 
 /** The one place the ledger's refusals become HTTP statuses (dialects map the same codes to their shapes). */
 const STATUS: Record<LedgerErrorCode, 404 | 409 | 422> = {
@@ -29,19 +23,4 @@ const STATUS: Record<LedgerErrorCode, 404 | 409 | 422> = {
 export function unwrap<T>(result: CommandResult<T>): { value: T; created: boolean; replayed: boolean } {
   if (!result.ok) throw new ApiError(STATUS[result.code], result.code, result.message);
   return { value: result.value, created: result.created === true, replayed: result.replayed === true };
-}
-
-/**
- * The request an Idempotency-Key is bound to: operation plus validated body, within the key's request
- * family, so that the same key sent to another family (a Refrens refId, a Chargebee idempotency key)
- * is another key.
- */
-export async function idempotency(
-  scope: Idempotency["scope"],
-  key: string | undefined,
-  operation: string,
-  body: unknown,
-): Promise<Idempotency | undefined> {
-  if (!key) return undefined;
-  return { scope, key, requestHash: await sha256Hex(`${operation}\n${JSON.stringify(body)}`) };
 }

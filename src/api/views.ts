@@ -1,4 +1,4 @@
-import type { InvoiceState, Line } from "../ledger/types";
+import type { Anomaly, InvoiceEvent, InvoiceState, Line } from "../ledger/types";
 
 /** Our public JSON for an invoice: amounts are integers in minor units of `currency`. */
 export function invoiceView(s: InvoiceState) {
@@ -56,3 +56,23 @@ export function lineView(l: Line) {
     created_at: l.createdAt,
   };
 }
+
+export const anomalyView = (a: Anomaly) => ({
+  kind: a.kind,
+  source: a.source,
+  external_id: a.externalId,
+  event_id: a.eventId,
+  message: a.message,
+  created_at: a.createdAt,
+});
+
+export const eventView = (e: InvoiceEvent) => ({
+  source: e.source,
+  event_id: e.eventId,
+  event_type: e.eventType,
+  verification: e.verification,
+  outcome: e.outcome,
+  detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
+  raw_body: e.rawBody,
+  received_at: e.receivedAt,
+});

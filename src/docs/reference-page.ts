@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import css from "swagger-ui-dist/swagger-ui.css";
 import bundle from "swagger-ui-dist/swagger-ui-bundle.js";
-import type { AppEnv } from "../lib/create-app";
+import type { AppEnv } from "../lib/types";
 
 // Swagger UI sets inline style attributes, hence 'unsafe-inline' for styles only; its icons are data: URIs.
 export const DOCS_CSP = [

@@ -1,18 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { Bindings } from "../bindings";
 import { ApiError } from "./errors";
 import { requestLogger } from "./logger";
-
-export interface AppEnv {
-  Bindings: Bindings;
-  Variables: {
-    merchantId?: string;
-    /** A word for the request log: "applied", "duplicate", "ignored", "rejected:<code>"... */
-    outcome?: string;
-  };
-}
+import type { AppEnv } from "./types";
 
 export const errorBody = (code: string, message: string, details?: unknown) => ({
   error: details === undefined ? { code, message } : { code, message, details },

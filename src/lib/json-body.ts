@@ -1,9 +1,9 @@
 // How /v1 and /admin read a body: limited before it is read, typed as JSON, strictly parsed, an object.
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "./create-app";
 import { ApiError } from "./errors";
 import { decodeUtf8, isJsonContentType, isJsonObject, parseStrictJson, StrictJsonError } from "./strict-json";
+import type { AppEnv } from "./types";
 
 /** Largest request body /v1, /admin and the dialects take (bytes). Ours are well under 4 KiB. */
 export const API_BODY_LIMIT = 64 * 1024;

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./create-app";
+import type { AppEnv } from "./types";
 
 export interface LogLine {
   ts: string;

@@ -1,6 +1,7 @@
 // Shared zod atoms for text that reaches the ledger: ids, numbers, references, names and notes. One
 // definition, reused by the API schemas, the dialects and the providers, so the rules cannot drift.
 import { z } from "zod";
+import { isSupportedCurrency } from "../money/currency";
 import { isJsonObject } from "./strict-json";
 
 /**
@@ -71,3 +72,7 @@ export const minorUnits = () =>
     .min(0)
     .max(Number.MAX_SAFE_INTEGER)
     .refine((n) => !Object.is(n, -0), "must not be -0");
+
+/** An ISO 4217 code we keep ledgers in (upper case, with a minor unit). */
+export const currencyCode = () =>
+  z.string().refine(isSupportedCurrency, "is not a supported ISO 4217 currency");

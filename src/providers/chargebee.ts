@@ -7,8 +7,7 @@ import type { LineInput } from "../ledger/types";
 import { parseBasicAuth } from "../lib/basic-auth";
 import { secretsEqual } from "../lib/crypto";
 import { identifier, jsonObject, MAX_ID_LENGTH, minorUnits, reference, safeText } from "../lib/zod-atoms";
-import { MoneyError } from "../money/amount";
-import { isSupportedCurrency } from "../money/currency";
+import { convertOrMalformed, supportedCurrency } from "./amounts";
 import { chargebeeToMinor } from "./chargebee-amount";
 import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
 
@@ -142,21 +141,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   throw new MalformedPayload(`${path}: ${issue?.message ?? "invalid"}`);
 }
 
-function currencyOf(code: string, where: string): string {
-  if (!isSupportedCurrency(code)) {
-    throw new MalformedPayload(`${where}.currency_code ${JSON.stringify(code)} is not a supported currency`);
-  }
-  return code;
-}
+const currencyOf = (code: string, where: string) => supportedCurrency(code, `${where}.currency_code`);
 
-function minor(cents: number, currency: string, where: string): number {
-  try {
-    return chargebeeToMinor(cents, currency);
-  } catch (err) {
-    if (err instanceof MoneyError) throw new MalformedPayload(`${where}: ${err.message}`);
-    throw err;
-  }
-}
+const minor = (cents: number, currency: string, where: string) =>
+  convertOrMalformed(where, () => chargebeeToMinor(cents, currency));
 
 /** Our invoice ids are what the merchant API can address; anything else could never be read back. */
 function invoiceIdOf(id: string, where: string): string {

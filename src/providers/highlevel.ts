@@ -3,8 +3,7 @@
 import { z } from "zod";
 import { fromBase64 } from "../lib/crypto";
 import { MAX_ID_LENGTH, textProblem } from "../lib/zod-atoms";
-import { MoneyError, majorToMinor } from "../money/amount";
-import { isSupportedCurrency } from "../money/currency";
+import { decimalAmount, optionalDecimalAmount, supportedCurrency } from "./amounts";
 import {
   HIGHLEVEL_ED25519_KEYS,
   HIGHLEVEL_RSA_KEYS,
@@ -154,21 +153,6 @@ function classify(body: Record<string, unknown>): { type: string; acted: Invoice
   return byStatus ? { type: byStatus, acted: byStatus } : { type: "unrecognized", acted: null };
 }
 
-function money(value: unknown, field: string, currency: string): number {
-  if (typeof value !== "number" && typeof value !== "string") {
-    throw new MalformedPayload(`${field} must be a decimal amount`);
-  }
-  try {
-    return majorToMinor(value, currency);
-  } catch (err) {
-    if (err instanceof MoneyError) throw new MalformedPayload(`${field}: ${err.message}`);
-    throw err;
-  }
-}
-
-const optionalMoney = (value: unknown, field: string, currency: string) =>
-  value === undefined || value === null ? null : money(value, field, currency);
-
 function normalize(body: unknown, delivery: Delivery): Normalized {
   if (!isObject(body)) throw new MalformedPayload("HighLevel body must be a JSON object");
   const eventId = str(body.webhookId, "id") ?? `sha256:${delivery.sha256}`;
@@ -188,17 +172,14 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
   }
 
   if (!invoiceId) throw new MalformedPayload("_id (the invoice id) is missing");
-  const currency = str(body.currency);
-  if (!currency || !isSupportedCurrency(currency)) {
-    throw new MalformedPayload(`currency ${JSON.stringify(body.currency)} is not a supported ISO 4217 code`);
-  }
+  const currency = supportedCurrency(str(body.currency), "currency", body.currency);
   const updatedAt = str(body.updatedAt);
   // updatedAt orders snapshots: without it an old retry could not be told from a new state.
   const version = updatedAt ? Date.parse(updatedAt) : Number.NaN;
   if (!Number.isFinite(version)) throw new MalformedPayload("updatedAt must be an ISO 8601 timestamp");
 
-  const total = optionalMoney(body.total, "total", currency);
-  const amountDue = optionalMoney(body.amountDue, "amountDue", currency);
+  const total = optionalDecimalAmount(body.total, "total", currency);
+  const amountDue = optionalDecimalAmount(body.amountDue, "amountDue", currency);
   const contact = isObject(body.contactDetails) ? body.contactDetails : {};
   const dueDate = /^\d{4}-\d{2}-\d{2}/.exec(str(body.dueDate) ?? "")?.[0] ?? null;
   const number =
@@ -225,14 +206,14 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
     command.report = {
       currency,
       total,
-      amountPaid: optionalMoney(body.amountPaid, "amountPaid", currency),
+      amountPaid: optionalDecimalAmount(body.amountPaid, "amountPaid", currency),
       amountDue,
       status: str(body.status) ?? "void",
       reportedAt: new Date(version).toISOString(),
       version,
     };
   } else {
-    const amountPaid = money(body.amountPaid, "amountPaid", currency);
+    const amountPaid = decimalAmount(body.amountPaid, "amountPaid", currency);
     // amountPaid is the invoice's running total, not this payment: the ledger records the difference
     // from the newest snapshot it has applied, and ignores snapshots older than that.
     command.cumulative = { amountPaid, currency, version };

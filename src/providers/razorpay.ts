@@ -4,8 +4,7 @@
 import { z } from "zod";
 import type { LineInput } from "../ledger/types";
 import { hmacSha256, timingSafeEqual } from "../lib/crypto";
-import { identifier, jsonObject, MAX_ID_LENGTH, minorUnits, safeText } from "../lib/zod-atoms";
-import { isSupportedCurrency } from "../money/currency";
+import { currencyCode, identifier, jsonObject, MAX_ID_LENGTH, minorUnits, safeText } from "../lib/zod-atoms";
 import {
   type Delivery,
   jsonObjectOf,
@@ -73,7 +72,7 @@ async function verify(delivery: Delivery, config: RazorpayConfig): Promise<Verif
 /** Unix seconds up to year 9999, so converting to a Date can never throw. */
 const UnixSeconds = z.int().min(0).max(253_402_300_799);
 const Minor = minorUnits();
-const Currency = z.string().refine(isSupportedCurrency, "is not a supported ISO 4217 currency");
+const Currency = currencyCode();
 /** Razorpay ids (`inv_…`, `pay_…`, `rfnd_…`); also the invoice ids our API can address. */
 const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "is not a Razorpay id");
 // Descriptive fields (names, invoice number, method, status): capped far above Razorpay's own limits (an

@@ -4,8 +4,7 @@ import { z } from "zod";
 import type { LineInput } from "../ledger/types";
 import { secretsEqual } from "../lib/crypto";
 import { textProblem } from "../lib/zod-atoms";
-import { MoneyError, majorToMinor } from "../money/amount";
-import { isSupportedCurrency } from "../money/currency";
+import { decimalAmount, optionalDecimalAmount, supportedCurrency } from "./amounts";
 import { type Delivery, MalformedPayload, type Normalized, type Provider, type Verification } from "./types";
 
 const SOURCE = "riverty";
@@ -89,20 +88,11 @@ function ref(v: unknown, field: string): string | null {
   return s;
 }
 
-function money(value: unknown, field: string, currency: string): number {
-  if (typeof value !== "number" && typeof value !== "string") {
-    throw new MalformedPayload(`parameters.${field} must be a decimal amount`);
-  }
-  try {
-    return majorToMinor(value, currency);
-  } catch (err) {
-    if (err instanceof MoneyError) throw new MalformedPayload(`parameters.${field}: ${err.message}`);
-    throw err;
-  }
-}
+const money = (value: unknown, field: string, currency: string) =>
+  decimalAmount(value, `parameters.${field}`, currency);
 
 const optionalMoney = (value: unknown, field: string, currency: string) =>
-  value === undefined || value === null ? null : money(value, field, currency);
+  optionalDecimalAmount(value, `parameters.${field}`, currency);
 
 function normalize(body: unknown, delivery: Delivery): Normalized {
   if (!isObject(body)) throw new MalformedPayload("Riverty body must be a JSON object");
@@ -117,12 +107,7 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
   }
   const p = body.parameters;
   if (!isObject(p)) throw new MalformedPayload("parameters must be an object");
-  const currency = typeof p.currency === "string" ? p.currency : "";
-  if (!isSupportedCurrency(currency)) {
-    throw new MalformedPayload(
-      `parameters.currency ${JSON.stringify(p.currency)} is not a supported ISO 4217 code`,
-    );
-  }
+  const currency = supportedCurrency(p.currency, "parameters.currency");
   const invoiceId = ref(p.invoiceReference, "invoiceReference") ?? ref(p.orderReference, "orderReference");
   if (!invoiceId) throw new MalformedPayload("parameters.invoiceReference (or orderReference) is missing");
   const paymentDocument = ref(p.paymentDocument, "paymentDocument");

@@ -24,8 +24,7 @@ import { z } from "zod";
 import type { IngestCommand } from "../ledger/commands";
 import { INVOICE_ID } from "../ledger/invoice-id";
 import { verifyStandardWebhook, WhsecSchema } from "../lib/standard-webhooks";
-import { freeText, identifier, jsonObject, minorUnits, safeText } from "../lib/zod-atoms";
-import { isSupportedCurrency } from "../money/currency";
+import { currencyCode, freeText, identifier, jsonObject, minorUnits, safeText } from "../lib/zod-atoms";
 import {
   type Delivery,
   MalformedPayload,
@@ -64,7 +63,7 @@ async function verify(delivery: Delivery, config: StandardConfig): Promise<Verif
 
 const Minor = minorUnits();
 const Positive = Minor.min(1);
-const Currency = z.string().refine(isSupportedCurrency, "is not a supported ISO 4217 currency");
+const Currency = currencyCode();
 const InvoiceId = z.string().regex(INVOICE_ID, "is not a valid invoice id");
 const ExternalId = z.string().regex(/^[\x21-\x7e]{1,255}$/, "ids are 1-255 printable ASCII characters");
 const Reason = freeText(2000).nullish();

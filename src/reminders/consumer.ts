@@ -1,8 +1,9 @@
 // The queue consumers: delivery of reminders to the merchant's endpoint, and the dead-letter record.
 // Both only point at the invoice's Durable Object, which owns every state change and guards it, so a
 // redelivered message changes nothing twice.
-import { ledgerFor } from "../api/ledger-client";
+
 import type { Bindings } from "../bindings";
+import { ledgerFor } from "../ledger/client";
 import { MERCHANT_ID } from "../merchants/config";
 import { getMerchant } from "../merchants/store";
 import { postSignedReminder } from "./delivery";

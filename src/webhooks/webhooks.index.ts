@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { ledgerFor } from "../api/ledger-client";
+import { ledgerFor } from "../ledger/client";
 import { isInvoiceId } from "../ledger/invoice-id";
-import type { AppEnv } from "../lib/create-app";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { limitBody } from "../lib/json-body";
 import { decodeUtf8, parseStrictJson } from "../lib/strict-json";
+import type { AppEnv } from "../lib/types";
 import { MERCHANT_ID } from "../merchants/config";
 import { getMerchant } from "../merchants/store";
 import { PROVIDERS } from "../providers/registry";

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
 import { notFound } from "../../lib/errors";
+import type { AppEnv } from "../../lib/types";
 import { type MerchantRecord, redact } from "../../merchants/config";
 import * as store from "../../merchants/store";
 import type * as routes from "./admin.routes";

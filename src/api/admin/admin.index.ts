@@ -1,10 +1,8 @@
 import { createRouter } from "../../lib/create-app";
-import { adminAuth } from "../auth";
 import * as handlers from "./admin.handlers";
 import * as routes from "./admin.routes";
 
 const router = createRouter();
-router.use("/admin/*", adminAuth());
 router
   .openapi(routes.putMerchant, handlers.putMerchant)
   .openapi(routes.getMerchant, handlers.getMerchant)

@@ -1,9 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
+import { ledgerFor } from "../../ledger/client";
 import { notFound } from "../../lib/errors";
+import type { AppEnv } from "../../lib/types";
 import { readPage } from "../cursor";
-import { ledgerFor, unwrap } from "../ledger-client";
-import { invoiceView } from "../views";
+import { unwrap } from "../ledger-client";
+import { anomalyView, eventView, invoiceView } from "../views";
 import type * as routes from "./invoices.routes";
 
 const merchant = (c: { get(k: "merchantId"): string | undefined }) => c.get("merchantId")!;
@@ -60,39 +61,11 @@ export const voidInvoice: RouteHandler<typeof routes.voidInvoice, AppEnv> = asyn
 export const listAnomalies: RouteHandler<typeof routes.listAnomalies, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, merchant(c), invoiceId, "anomalies", c.req.valid("query"));
-  return c.json(
-    {
-      data: page.items.map((a) => ({
-        kind: a.kind,
-        source: a.source,
-        external_id: a.externalId,
-        event_id: a.eventId,
-        message: a.message,
-        created_at: a.createdAt,
-      })),
-      next_cursor: page.next_cursor,
-    },
-    200,
-  );
+  return c.json({ data: page.items.map(anomalyView), next_cursor: page.next_cursor }, 200);
 };
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, merchant(c), invoiceId, "events", c.req.valid("query"));
-  return c.json(
-    {
-      data: page.items.map((e) => ({
-        source: e.source,
-        event_id: e.eventId,
-        event_type: e.eventType,
-        verification: e.verification,
-        outcome: e.outcome,
-        detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
-        raw_body: e.rawBody,
-        received_at: e.receivedAt,
-      })),
-      next_cursor: page.next_cursor,
-    },
-    200,
-  );
+  return c.json({ data: page.items.map(eventView), next_cursor: page.next_cursor }, 200);
 };

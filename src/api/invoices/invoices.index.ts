@@ -1,10 +1,8 @@
 import { createRouter } from "../../lib/create-app";
-import { apiKeyAuth } from "../auth";
 import * as handlers from "./invoices.handlers";
 import * as routes from "./invoices.routes";
 
 const router = createRouter();
-router.use("/v1/*", apiKeyAuth());
 router
   .openapi(routes.upsertInvoice, handlers.upsertInvoice)
   .openapi(routes.getInvoice, handlers.getInvoice)

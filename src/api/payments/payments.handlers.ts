@@ -1,7 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
+import { idempotency, ledgerFor } from "../../ledger/client";
+import type { AppEnv } from "../../lib/types";
 import { readPage } from "../cursor";
-import { idempotency, ledgerFor, unwrap } from "../ledger-client";
+import { unwrap } from "../ledger-client";
 import { invoiceView, lineView } from "../views";
 import type * as routes from "./payments.routes";
 

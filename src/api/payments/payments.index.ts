@@ -1,10 +1,8 @@
 import { createRouter } from "../../lib/create-app";
-import { apiKeyAuth } from "../auth";
 import * as handlers from "./payments.handlers";
 import * as routes from "./payments.routes";
 
 const router = createRouter();
-router.use("/v1/*", apiKeyAuth());
 router
   .openapi(routes.createPayment, handlers.createPayment)
   .openapi(routes.listPayments, handlers.listPayments)

@@ -1,10 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../lib/create-app";
+import { idempotency, ledgerFor } from "../../ledger/client";
+import type { AppEnv } from "../../lib/types";
 import { getMerchant } from "../../merchants/store";
 import { deliverable, notificationsOf } from "../../reminders/settings";
 import type { Reminder } from "../../reminders/types";
 import { readPage } from "../cursor";
-import { idempotency, ledgerFor, unwrap } from "../ledger-client";
+import { unwrap } from "../ledger-client";
 import type * as routes from "./reminders.routes";
 
 export const reminderView = (r: Reminder) => ({

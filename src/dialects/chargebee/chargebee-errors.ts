@@ -13,6 +13,10 @@ export class ChargebeeError extends Error {
     super(message);
   }
 
+  get logCode() {
+    return this.apiErrorCode;
+  }
+
   body() {
     return {
       message: this.message,

@@ -1,15 +1,15 @@
 // Chargebee's `record_payment` (research §4.2, seed 004), served over the same ledger and API keys: an
 // integration that records offline payments in Chargebee points its site URL here instead.
-import { type Context, Hono } from "hono";
-import { idempotency, ledgerFor } from "../../api/ledger-client";
+import type { Context } from "hono";
 import { InvoiceIdParam } from "../../api/schemas";
+import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult } from "../../ledger/commands";
 import { parseBasicAuth } from "../../lib/basic-auth";
-import type { AppEnv } from "../../lib/create-app";
-import { API_BODY_LIMIT, limitBody } from "../../lib/json-body";
-import { resolveApiKey } from "../../merchants/store";
+import type { AppEnv } from "../../lib/types";
+import { acceptApiKey } from "../../merchants/api-key-auth";
 import { MoneyError } from "../../money/amount";
 import { chargebeeToMinor, minorToChargebee } from "../../providers/chargebee-amount";
+import { createDialectRouter } from "../dialect-router";
 import { authenticationFailed, ChargebeeError, paramError, resourceNotFound } from "./chargebee-errors";
 import { chargebeeInvoice, chargebeeTransaction } from "./chargebee-views";
 import { CHARGEBEE_METHODS, parseRecordPaymentForm } from "./record-payment-form";
@@ -18,29 +18,21 @@ import { CHARGEBEE_METHODS, parseRecordPaymentForm } from "./record-payment-form
 const SOURCE = "chargebee-api";
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
-const router = new Hono<AppEnv>();
-
-router.onError((err, c) => {
-  const e =
-    err instanceof ChargebeeError
-      ? err
-      : new ChargebeeError(500, "internal_error", "Internal error; the request may be retried", null);
-  if (!(err instanceof ChargebeeError)) {
-    console.error(JSON.stringify({ level: "error", message: "unhandled", error: String(err) }));
-  }
-  c.set("outcome", e.status === 500 ? "error" : `rejected:${e.apiErrorCode}`);
-  if (e.status === 401) c.header("WWW-Authenticate", 'Basic realm="invoice-ledger"');
-  return c.json(e.body(), e.status);
+const { router, guard } = createDialectRouter({
+  errors: ChargebeeError,
+  internal: () =>
+    new ChargebeeError(500, "internal_error", "Internal error; the request may be retried", null),
+  tooLarge: (limit) =>
+    new ChargebeeError(413, "payload_too_large", `Request bodies are limited to ${limit} bytes`),
+  /** Like Chargebee's API: HTTP Basic with the API key as the user name; the password is ignored. */
+  authenticate: async (c, next) => {
+    if (!(await acceptApiKey(c, parseBasicAuth(c.req.header("authorization"))?.username))) {
+      throw authenticationFailed();
+    }
+    await next();
+  },
+  headers: (e) => (e.status === 401 ? { "WWW-Authenticate": 'Basic realm="invoice-ledger"' } : undefined),
 });
-
-/** Like Chargebee's API: HTTP Basic with the API key as the user name; the password is ignored. */
-async function authenticate(c: Context<AppEnv>): Promise<string> {
-  const key = parseBasicAuth(c.req.header("authorization"))?.username;
-  const record = key ? await resolveApiKey(c.env.MERCHANTS, key) : null;
-  if (!record) throw authenticationFailed();
-  c.set("merchantId", record.merchant_id);
-  return record.merchant_id;
-}
 
 async function readForm(c: Context<AppEnv>): Promise<string> {
   const type = c.req.header("content-type") ?? "";
@@ -62,11 +54,6 @@ async function readForm(c: Context<AppEnv>): Promise<string> {
   return body;
 }
 
-const limit = limitBody(
-  API_BODY_LIMIT,
-  () => new ChargebeeError(413, "payload_too_large", `Request bodies are limited to ${API_BODY_LIMIT} bytes`),
-);
-
 function refused(result: Extract<CommandResult<unknown>, { ok: false }>): ChargebeeError {
   switch (result.code) {
     case "not_found":
@@ -84,8 +71,8 @@ function refused(result: Extract<CommandResult<unknown>, { ok: false }>): Charge
   }
 }
 
-router.post("/api/v2/invoices/:invoiceId/record_payment", limit, async (c) => {
-  const merchantId = await authenticate(c);
+router.post("/api/v2/invoices/:invoiceId/record_payment", ...guard, async (c) => {
+  const merchantId = c.get("merchantId")!;
   const invoiceId = c.req.param("invoiceId");
   if (!InvoiceIdParam.safeParse(invoiceId).success) throw resourceNotFound();
   const input = parseRecordPaymentForm(await readForm(c));

@@ -24,6 +24,10 @@ export class RefrensError extends Error {
     super(message);
   }
 
+  get logCode() {
+    return this.reason;
+  }
+
   body() {
     const [name, className] = CLASSES[this.status];
     // Refrens's own 401 carries the message in data; the other classes add our reason beside it.

@@ -1,14 +1,15 @@
 // The Refrens payments API (shared/seeds/002, research §5), served over the same ledger and API keys:
 // an integration written for Refrens records offline payments here by changing only its base URL.
-import { type Context, Hono } from "hono";
-import { idempotency, ledgerFor } from "../../api/ledger-client";
+import type { Context } from "hono";
 import { InvoiceIdParam } from "../../api/schemas";
+import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult } from "../../ledger/commands";
 import type { Line } from "../../ledger/types";
-import type { AppEnv } from "../../lib/create-app";
-import { API_BODY_LIMIT, limitBody, readJsonObject } from "../../lib/json-body";
-import { resolveApiKey } from "../../merchants/store";
+import { readJsonObject } from "../../lib/json-body";
+import type { AppEnv } from "../../lib/types";
+import { apiKeyBearer } from "../../merchants/api-key-auth";
 import { MoneyError, majorToMinor } from "../../money/amount";
+import { createDialectRouter } from "../dialect-router";
 import { notAuthenticated, notFound, RefrensError } from "./refrens-errors";
 import { REFRENS_METHODS, RefrensPaymentSchema, refrensPaymentView } from "./refrens-payment";
 
@@ -17,28 +18,13 @@ const PATH = "/businesses/:urlKey/invoices/:invoice/payments";
 /** Enough for any real invoice; a ledger is never listed without bound. */
 const MAX_LINES = 10_000;
 
-const router = new Hono<AppEnv>();
-
-router.onError((err, c) => {
-  const e =
-    err instanceof RefrensError
-      ? err
-      : new RefrensError(500, "Internal error; the request may be retried", "internal_error");
-  if (!(err instanceof RefrensError)) {
-    console.error(JSON.stringify({ level: "error", message: "unhandled", error: String(err) }));
-  }
-  c.set("outcome", e.status === 500 ? "error" : `rejected:${e.reason}`);
-  return c.json(e.body(), e.status);
+const { router, guard } = createDialectRouter({
+  errors: RefrensError,
+  internal: () => new RefrensError(500, "Internal error; the request may be retried", "internal_error"),
+  tooLarge: (limit) => new RefrensError(413, `Bodies are limited to ${limit} bytes`, "payload_too_large"),
+  // A key is good only for its own business: another merchant's key is refused like a wrong one.
+  authenticate: apiKeyBearer(notAuthenticated, (merchantId, c) => merchantId === c.req.param("urlKey")),
 });
-
-async function authenticate(c: Context<AppEnv>): Promise<string> {
-  const h = c.req.header("authorization");
-  const key = h ? /^Bearer\s+(\S+)$/i.exec(h)?.[1] : undefined;
-  const record = key ? await resolveApiKey(c.env.MERCHANTS, key) : null;
-  if (!record || record.merchant_id !== c.req.param("urlKey")) throw notAuthenticated();
-  c.set("merchantId", record.merchant_id);
-  return record.merchant_id;
-}
 
 /** An id we could never have stored is simply not found. */
 function invoiceParam(c: Context<AppEnv>): string {
@@ -60,11 +46,6 @@ async function readBody(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   }
   return read.value;
 }
-
-const limit = limitBody(
-  API_BODY_LIMIT,
-  () => new RefrensError(413, `Bodies are limited to ${API_BODY_LIMIT} bytes`, "payload_too_large"),
-);
 
 function minor(value: number, field: string, currency: string): number {
   try {
@@ -90,8 +71,8 @@ function refused(result: Extract<CommandResult<unknown>, { ok: false }>): Refren
   }
 }
 
-router.post(PATH, limit, async (c) => {
-  const merchantId = await authenticate(c);
+router.post(PATH, ...guard, async (c) => {
+  const merchantId = c.get("merchantId")!;
   const invoiceId = invoiceParam(c);
   const parsed = RefrensPaymentSchema.safeParse(await readBody(c));
   if (!parsed.success) {
@@ -133,8 +114,8 @@ router.post(PATH, limit, async (c) => {
   );
 });
 
-router.get(PATH, async (c) => {
-  const merchantId = await authenticate(c);
+router.get(PATH, ...guard, async (c) => {
+  const merchantId = c.get("merchantId")!;
   const invoiceId = invoiceParam(c);
   const ledger = ledgerFor(c.env, merchantId, invoiceId);
   const lines: Line[] = [];

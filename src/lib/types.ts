@@ -1,0 +1,14 @@
+// App-wide types, in a module of their own so middleware and routers share them without importing
+// create-app.ts (which imports the middleware back).
+import type { Bindings } from "../bindings";
+
+/** Hono's environment for every router: the Worker's bindings and what middleware leaves for handlers. */
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: {
+    /** Set by the API-key middleware (/v1) or a dialect's authentication: the key's merchant. */
+    merchantId?: string;
+    /** A word for the request log: "applied", "duplicate", "ignored", "rejected:<code>"... */
+    outcome?: string;
+  };
+}
