@@ -1,5 +1,6 @@
 import adminRouter from "./api/admin/admin.index";
 import { adminAuth, apiKeyAuth } from "./api/auth";
+import correctionsRouter from "./api/corrections/corrections.index";
 import invoicesRouter from "./api/invoices/invoices.index";
 import paymentsRouter from "./api/payments/payments.index";
 import remindersRouter from "./api/reminders/reminders.index";
@@ -20,7 +21,7 @@ app.use("/v1/*", apiBodyLimit(), apiKeyAuth());
 app.use("/admin/*", apiBodyLimit(), adminAuth());
 app.get("/healthz", (c) => c.json({ ok: true }));
 app.route("/", adminRouter).route("/", invoicesRouter).route("/", paymentsRouter).route("/", webhooksRouter);
-app.route("/", remindersRouter);
+app.route("/", remindersRouter).route("/", correctionsRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 app.route("/", referencePage);

@@ -67,19 +67,27 @@ export async function createInvoice(key: string, body: Record<string, unknown> =
   return { id: invoiceId, invoice: res.body };
 }
 
-/** Alarms survive between tests (workers-sdk#5388), so each test clears the ones its ledgers may have set. */
-export async function clearAlarms(merchantId: string, ...invoiceIds: string[]) {
-  for (const id of invoiceIds) {
-    await runInDurableObject(env.INVOICE_LEDGER.getByName(`${merchantId}:${id}`), (_instance, state) =>
+// Alarm cleanup: one convention for every test. Every ledger change may point its object's alarm at a
+// reminder wake-up, and alarms outlive a test's storage (workers-sdk#5388), so an alarm left behind fires
+// in a later test. A test `track`s each ledger it touches (merchant id and invoice ids), and the `it` below
+// drops the alarms of every tracked ledger when the test ends, pass or fail, inside the test itself.
+// A fixture that outlives one test (the hostile suite's world, the property test's thousand sequences)
+// calls `dropTrackedAlarms()` itself when it is done with its ledgers.
+const touched = new Set<string>();
+
+export function track(merchantId: string, ...invoiceIds: string[]): void {
+  for (const id of invoiceIds) touched.add(`${merchantId}:${id}`);
+}
+
+export async function dropTrackedAlarms(): Promise<void> {
+  for (const ledger of touched) {
+    await runInDurableObject(env.INVOICE_LEDGER.getByName(ledger), (_ledger, state) =>
       state.storage.deleteAlarm(),
     );
   }
+  touched.clear();
 }
 
-// Every ledger change may schedule a reminder alarm, and alarms outlive a test's storage: tests written
-// with this `it` drop the alarms of the invoices they `track`, inside the test itself.
-const touched = new Set<string>();
-export const track = (merchantId: string, invoiceId: string) => touched.add(`${merchantId}:${invoiceId}`);
 export const it = (name: string, fn: () => Promise<void>, timeout?: number) =>
   vitestIt(
     name,
@@ -87,12 +95,7 @@ export const it = (name: string, fn: () => Promise<void>, timeout?: number) =>
       try {
         await fn();
       } finally {
-        for (const ledger of touched) {
-          await runInDurableObject(env.INVOICE_LEDGER.getByName(ledger), (_ledger, state) =>
-            state.storage.deleteAlarm(),
-          );
-        }
-        touched.clear();
+        await dropTrackedAlarms();
       }
     },
     timeout,
@@ -107,6 +110,16 @@ export async function snapshot(key: string, invoiceId: string) {
     call("GET", `/v1/invoices/${invoiceId}/anomalies`, { key }),
   ]);
   return [invoice, lines, events, anomalies].map((r) => ({ status: r.status, body: r.body }));
+}
+
+/** Everything a provider's delivery could change, read through the API. */
+export async function ledgerView(key: string, invoiceId: string) {
+  const [invoice, lines, events] = await Promise.all([
+    call("GET", `/v1/invoices/${invoiceId}`, { key }),
+    call("GET", `/v1/invoices/${invoiceId}/payments`, { key }),
+    call("GET", `/v1/invoices/${invoiceId}/events`, { key }),
+  ]);
+  return { status: invoice.status, invoice: invoice.body, lines: lines.body, events: events.body };
 }
 
 export const getInvoice = async (key: string, id: string) =>

@@ -24,9 +24,9 @@ const TAG_HEX = 24;
 const tagOf = async ({ merchantId, invoiceId, list }: CursorScope) =>
   (await sha256Hex(`${VERSION}\n${merchantId}\n${invoiceId}\n${list}`)).slice(0, TAG_HEX);
 
-const toBase64Url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+export const toBase64Url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-function fromBase64Url(s: string): string | null {
+export function fromBase64Url(s: string): string | null {
   try {
     return atob(s.replace(/-/g, "+").replace(/_/g, "/"));
   } catch {

@@ -16,6 +16,7 @@ const STATUS: Record<LedgerErrorCode, 404 | 409 | 422> = {
   currency_mismatch: 422,
   invalid_amount: 422,
   amount_exceeds_due: 422,
+  amount_exceeds_credited: 422,
   amount_out_of_range: 422,
 };
 

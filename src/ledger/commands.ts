@@ -28,6 +28,7 @@ export type LedgerErrorCode =
   | "currency_locked"
   | "invalid_amount"
   | "amount_exceeds_due"
+  | "amount_exceeds_credited"
   | "amount_out_of_range"
   | "already_reversed"
   | "idempotency_key_reused"
@@ -72,6 +73,23 @@ export interface PaymentCommand {
   notes?: string | null;
   paidAt?: string | null;
   allowOverpayment?: boolean;
+}
+
+/** The merchant writes off what a customer will not pay (a bank charge, a rounding difference). */
+export interface WriteOffCommand {
+  source: string;
+  /** Absent: everything still due. */
+  amount?: number;
+  currency?: string;
+  reason: string;
+}
+
+/** A signed correction of what the invoice has been credited: positive credits, negative takes back. */
+export interface AdjustmentCommand {
+  source: string;
+  amount: number;
+  currency?: string;
+  reason: string;
 }
 
 export interface PaymentResult {

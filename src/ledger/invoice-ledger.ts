@@ -11,6 +11,7 @@ import type {
 } from "../reminders/types";
 import { Book } from "./book/book";
 import type {
+  AdjustmentCommand,
   CommandResult,
   Idempotency as IdempotencyKey,
   IngestCommand,
@@ -21,9 +22,10 @@ import type {
   PaymentCommand,
   PaymentResult,
   UpsertResult,
+  WriteOffCommand,
 } from "./commands";
 import { refuse } from "./commands";
-import type { Capability, Wakeful } from "./host";
+import type { Capability, Note, Wakeful } from "./host";
 import { Idempotency } from "./idempotency/idempotency";
 import { Ingest } from "./ingest/ingest";
 import * as merchant from "./merchant-commands";
@@ -126,19 +128,17 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   async recordPayment(cmd: PaymentCommand, idem?: IdempotencyKey): Promise<CommandResult<PaymentResult>> {
-    return this.mutate(false, () =>
-      this.keys.run(idem, this.ready, () =>
-        this.withInvoice(
-          merchant.recordPayment(
-            this.book,
-            cmd,
-            idem?.key ?? null,
-            this.deliveries.noteFor(cmd.source, null),
-          ),
-          (line, invoice) => ({ line, invoice }),
-        ),
-      ),
+    return this.lineCommand(cmd.source, idem, (key, note) =>
+      merchant.recordPayment(this.book, cmd, key, note),
     );
+  }
+
+  async writeOff(cmd: WriteOffCommand, idem?: IdempotencyKey): Promise<CommandResult<PaymentResult>> {
+    return this.lineCommand(cmd.source, idem, (key, note) => merchant.writeOff(this.book, cmd, key, note));
+  }
+
+  async adjust(cmd: AdjustmentCommand, idem?: IdempotencyKey): Promise<CommandResult<PaymentResult>> {
+    return this.lineCommand(cmd.source, idem, (key, note) => merchant.adjust(this.book, cmd, key, note));
   }
 
   async reversePayment(
@@ -146,13 +146,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     input: { source: string; reason?: string | null },
     idem?: IdempotencyKey,
   ): Promise<CommandResult<PaymentResult>> {
-    return this.mutate(false, () =>
-      this.keys.run(idem, this.ready, () =>
-        this.withInvoice(
-          merchant.reversePayment(this.book, lineId, input, this.deliveries.noteFor(input.source, null)),
-          (line, invoice) => ({ line, invoice }),
-        ),
-      ),
+    return this.lineCommand(input.source, idem, (_, note) =>
+      merchant.reversePayment(this.book, lineId, input, note),
     );
   }
 
@@ -245,6 +240,22 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         reports: this.deliveries.reports(s),
         reminders: this.reminders.paused() ? "paused" : "active",
       }
+    );
+  }
+
+  /** A merchant command that writes one line, under its Idempotency-Key, answered with the new invoice. */
+  private lineCommand(
+    source: string,
+    idem: IdempotencyKey | undefined,
+    rule: (idempotencyKey: string | null, note: Note) => CommandResult<Line>,
+  ): CommandResult<PaymentResult> {
+    return this.mutate(false, () =>
+      this.keys.run(idem, this.ready, () =>
+        this.withInvoice(rule(idem?.key ?? null, this.deliveries.noteFor(source, null)), (line, invoice) => ({
+          line,
+          invoice,
+        })),
+      ),
     );
   }
 

@@ -4,14 +4,16 @@ import { randomId } from "../lib/crypto";
 import { isPayable } from "./balance";
 import type { Book } from "./book/book";
 import {
+  type AdjustmentCommand,
   type CommandResult,
   type InvoiceFacts,
   type InvoicePatch,
   type PaymentCommand,
   refuse,
+  type WriteOffCommand,
 } from "./commands";
 import type { Note } from "./host";
-import type { InvoiceRef, Line } from "./types";
+import type { Balance, InvoiceRef, Line, LineInput } from "./types";
 
 export function upsertInvoice(book: Book, ref: InvoiceRef, facts: InvoiceFacts): CommandResult<null> {
   const existing = book.row();
@@ -47,12 +49,13 @@ export function patchInvoice(book: Book, ref: InvoiceRef, patch: InvoicePatch): 
   });
 }
 
-export function recordPayment(
+/** The invoice a merchant's money command acts on: known, with a total and a currency. */
+function knownInvoice(
   book: Book,
-  cmd: PaymentCommand,
-  idempotencyKey: string | null,
-  note: Note,
-): CommandResult<Line> {
+  currency: string | undefined,
+  /** What a paid or overpaid invoice refuses ("accepts no payments"); absent: only void refuses. */
+  unlessOwing?: string,
+): { ok: true; currency: string; balance: Balance } | Extract<CommandResult<never>, { ok: false }> {
   const row = book.row();
   if (!row) return refuse("not_found", "Invoice not found");
   if (row.total === null || row.currency === null) {
@@ -60,12 +63,40 @@ export function recordPayment(
     return refuse("invoice_total_unknown", "The invoice's total is not known yet; set it with PUT first");
   }
   const balance = book.state()!.balance;
-  if (!isPayable(balance)) {
-    return refuse("invoice_not_payable", `Invoice is ${balance.status} and accepts no payments`);
+  if (unlessOwing !== undefined && !isPayable(balance)) {
+    return refuse("invoice_not_payable", `Invoice is ${balance.status}: ${unlessOwing}`);
   }
-  if (cmd.currency && cmd.currency !== row.currency) {
-    return refuse("currency_mismatch", `Payment in ${cmd.currency} on an invoice in ${row.currency}`);
+  if (balance.status === "void")
+    return refuse("invoice_not_payable", "Invoice is void and takes no new lines");
+  if (currency && currency !== row.currency) {
+    return refuse("currency_mismatch", `Amount in ${currency} on an invoice in ${row.currency}`);
   }
+  return { ok: true, currency: row.currency, balance };
+}
+
+/** Writes one line of the merchant's own: its id is always ours, so no key a client chooses can collide. */
+function applyOwnLine(
+  book: Book,
+  input: Omit<LineInput, "externalId" | "currency">,
+  currency: string,
+  note: Note,
+): CommandResult<Line> {
+  // A client's key lives in its own table and is shown beside the line, never as its id.
+  const outcome = book.applyLine({ ...input, externalId: randomId("req"), currency }, null, note);
+  if (outcome.outcome === "conflict") return refuse("amount_out_of_range", outcome.reason);
+  if (outcome.outcome !== "applied") throw new Error("a fresh request id was already recorded");
+  return { ok: true, value: outcome.line };
+}
+
+export function recordPayment(
+  book: Book,
+  cmd: PaymentCommand,
+  idempotencyKey: string | null,
+  note: Note,
+): CommandResult<Line> {
+  const known = knownInvoice(book, cmd.currency, "it accepts no payments");
+  if (!known.ok) return known;
+  const { balance } = known;
   const tds = cmd.tds ?? 0;
   const due = balance.amountDue ?? 0;
   const amount = cmd.amount ?? due - tds;
@@ -77,29 +108,77 @@ export function recordPayment(
       `Payment of ${amount + tds} exceeds the ${due} due; send allow_overpayment: true to record it anyway`,
     );
   }
-  const outcome = book.applyLine(
-    {
-      kind: "payment",
-      source: cmd.source,
-      // Always an id of ours: a client's key lives in its own table, so no key a client chooses can
-      // collide with a line's id. The key is shown beside it.
-      externalId: randomId("req"),
-      idempotencyKey,
-      amount,
-      currency: row.currency,
-      tds,
-      fee: cmd.fee ?? 0,
-      method: cmd.method ?? null,
-      reference: cmd.reference ?? null,
-      notes: cmd.notes ?? null,
-      paidAt: cmd.paidAt ?? null,
-    },
-    null,
-    note,
-  );
-  if (outcome.outcome === "conflict") return refuse("amount_out_of_range", outcome.reason);
-  if (outcome.outcome !== "applied") throw new Error("a fresh request id was already recorded");
-  return { ok: true, value: outcome.line };
+  const line = {
+    kind: "payment" as const,
+    source: cmd.source,
+    idempotencyKey,
+    amount,
+    tds,
+    fee: cmd.fee ?? 0,
+    method: cmd.method ?? null,
+    reference: cmd.reference ?? null,
+    notes: cmd.notes ?? null,
+    paidAt: cmd.paidAt ?? null,
+  };
+  return applyOwnLine(book, line, known.currency, note);
+}
+
+/**
+ * Writes off part or all of what is still due: it stops being owed without being credited. Only an
+ * invoice with something due takes one, and never for more than is due.
+ */
+export function writeOff(
+  book: Book,
+  cmd: WriteOffCommand,
+  idempotencyKey: string | null,
+  note: Note,
+): CommandResult<Line> {
+  const known = knownInvoice(book, cmd.currency, "nothing is due to write off");
+  if (!known.ok) return known;
+  const { balance } = known;
+  const due = balance.amountDue ?? 0;
+  const amount = cmd.amount ?? due;
+  if (amount <= 0) return refuse("invalid_amount", "A write-off must be a positive amount");
+  if (amount > due) return refuse("amount_exceeds_due", `Write-off of ${amount} exceeds the ${due} due`);
+  const line = { kind: "write_off" as const, source: cmd.source, idempotencyKey, amount, notes: cmd.reason };
+  return applyOwnLine(book, line, known.currency, note);
+}
+
+/**
+ * A signed correction of what the invoice has been credited. Positive: credits at most what is due (an
+ * overpayment is a payment's decision, with allow_overpayment). Negative: takes back at most what is
+ * credited, so credited never goes below zero; it may reopen a paid invoice.
+ */
+export function adjust(
+  book: Book,
+  cmd: AdjustmentCommand,
+  idempotencyKey: string | null,
+  note: Note,
+): CommandResult<Line> {
+  const known = knownInvoice(book, cmd.currency);
+  if (!known.ok) return known;
+  const { balance } = known;
+  const due = balance.amountDue ?? 0;
+  if (!Number.isSafeInteger(cmd.amount) || cmd.amount === 0) {
+    return refuse("invalid_amount", "An adjustment is a non-zero whole number of minor units");
+  }
+  if (cmd.amount > due) {
+    return refuse("amount_exceeds_due", `Adjustment of ${cmd.amount} exceeds the ${due} due`);
+  }
+  if (balance.credited + cmd.amount < 0) {
+    return refuse(
+      "amount_exceeds_credited",
+      `Adjustment of ${cmd.amount} takes back more than the ${balance.credited} credited`,
+    );
+  }
+  const line = {
+    kind: "adjustment" as const,
+    source: cmd.source,
+    idempotencyKey,
+    amount: cmd.amount,
+    notes: cmd.reason,
+  };
+  return applyOwnLine(book, line, known.currency, note);
 }
 
 /**

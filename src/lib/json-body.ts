@@ -40,17 +40,18 @@ export type BodyRefusal =
  */
 export async function readJsonObject(
   request: Request,
+  mediaTypes?: readonly string[],
 ): Promise<
   { ok: true; value: Record<string, unknown> | undefined; text: string } | { ok: false; refusal: BodyRefusal }
 > {
   const bytes = new Uint8Array(await request.arrayBuffer());
   const type = request.headers.get("content-type");
   if (bytes.byteLength === 0 && type === null) return { ok: true, value: undefined, text: "" };
-  if (!isJsonContentType(type)) {
-    return {
-      ok: false,
-      refusal: { status: 415, code: "unsupported_media_type", message: MEDIA_TYPE_MESSAGE },
-    };
+  if (!isJsonContentType(type, mediaTypes)) {
+    const message = mediaTypes
+      ? `Send the body as JSON with Content-Type: ${mediaTypes.join(" or ")}`
+      : MEDIA_TYPE_MESSAGE;
+    return { ok: false, refusal: { status: 415, code: "unsupported_media_type", message } };
   }
   if (bytes.byteLength === 0) return { ok: true, value: undefined, text: "" };
   let value: unknown;
@@ -79,9 +80,9 @@ const OBJECT_REQUIRED = "The body must be a JSON object";
  * pay the whole amount due). `optional`: no body, or an object. `none`: no body, or `{}`.
  */
 export const jsonObjectBody =
-  (mode: "required" | "optional" | "none"): MiddlewareHandler<AppEnv> =>
+  (mode: "required" | "optional" | "none", mediaTypes?: readonly string[]): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
-    const read = await readJsonObject(c.req.raw);
+    const read = await readJsonObject(c.req.raw, mediaTypes);
     if (!read.ok) throw new ApiError(read.refusal.status, read.refusal.code, read.refusal.message);
     if (read.value === undefined) {
       if (mode === "required") {

@@ -132,9 +132,12 @@ export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
  * `application/json`, optionally with parameters such as `charset=utf-8`. JSON has no charset parameter
  * (RFC 8259 §11) and is always read as UTF-8, so a charset that says otherwise is refused, not ignored.
  */
-export function isJsonContentType(header: string | null | undefined): boolean {
+export function isJsonContentType(
+  header: string | null | undefined,
+  mediaTypes: readonly string[] = ["application/json"],
+): boolean {
   const [type = "", ...params] = (header ?? "").split(";");
-  if (type.trim().toLowerCase() !== "application/json") return false;
+  if (!mediaTypes.includes(type.trim().toLowerCase())) return false;
   return params.every((p) => {
     const [name = "", value = ""] = p.split("=").map((s) => s.trim().toLowerCase());
     return name !== "charset" || value.replace(/^"|"$/g, "") === "utf-8";

@@ -40,9 +40,49 @@ export async function putMerchant(
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
-  await kv.put(merchantKey(id), JSON.stringify(record));
+  // The listing reads names and times from the key's metadata, not one get per merchant.
+  const metadata: MerchantSummary = { name: record.name, created_at: record.created_at, updated_at: now };
+  await kv.put(merchantKey(id), JSON.stringify(record), { metadata });
   merchants.delete(id);
   return { record, created: !existing };
+}
+
+export interface MerchantSummary {
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One page of merchants in id order, from KV's own listing (its cursor is opaque; the caller wraps it). */
+export async function listMerchants(
+  kv: KVNamespace,
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: Array<MerchantSummary & { id: string }>; cursor: string | null }> {
+  const page = await kv.list<MerchantSummary>({ prefix: "merchant:", limit, ...(cursor ? { cursor } : {}) });
+  const items = await Promise.all(
+    page.keys.map(async (k) => {
+      const id = k.name.slice("merchant:".length);
+      const meta = k.metadata ?? (await kv.get<MerchantRecord>(k.name, "json"));
+      return {
+        id,
+        name: meta?.name ?? "",
+        created_at: meta?.created_at ?? "",
+        updated_at: meta?.updated_at ?? "",
+      };
+    }),
+  );
+  return { items, cursor: page.list_complete ? null : page.cursor };
+}
+
+/**
+ * Removes a merchant: its API keys first, then its configuration, so an interrupted delete can simply be
+ * sent again (the configuration is what makes the merchant findable). Its ledgers are not touched.
+ */
+export async function deleteMerchant(kv: KVNamespace, id: string): Promise<void> {
+  for (const key of await listApiKeys(kv, id)) await revokeApiKey(kv, id, key.id);
+  await kv.delete(merchantKey(id));
+  merchants.delete(id);
 }
 
 // Each key's listing entry is its own KV key (keyentry:<merchant>:<key id>, the entry in its metadata), so

@@ -1,10 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { call, createInvoice, createMerchant, uid } from "../helpers";
+import { describe, expect } from "vitest";
+import { call, createInvoice, createMerchant, it, track, uid } from "../helpers";
 
 describe("invoices", () => {
   it("creates, reads and updates an invoice", async () => {
     const m = await createMerchant();
     const id = uid("inv");
+    track(m.id, id);
     const created = await call("PUT", `/v1/invoices/${id}`, {
       key: m.key,
       body: {
@@ -48,6 +49,7 @@ describe("invoices", () => {
     const a = await createMerchant();
     const b = await createMerchant();
     const { id } = await createInvoice(a.key);
+    track(a.id, id);
     expect((await call("GET", `/v1/invoices/${uid("nope")}`, { key: a.key })).status).toBe(404);
     const other = await call("GET", `/v1/invoices/${id}`, { key: b.key });
     expect(other.status).toBe(404);
@@ -67,6 +69,7 @@ describe("invoices", () => {
   it("rejects malformed JSON, wrong types, unknown fields and bad currencies without changing anything", async () => {
     const m = await createMerchant();
     const { id } = await createInvoice(m.key, { total: 1000 });
+    track(m.id, id);
     const cases: Array<[string, number]> = [
       ["{not json", 400],
       [JSON.stringify({ currency: "INR", total: "1000" }), 422],
@@ -97,6 +100,7 @@ describe("invoices", () => {
   it("voids an invoice, after which the API takes no payments", async () => {
     const m = await createMerchant();
     const { id } = await createInvoice(m.key);
+    track(m.id, id);
     const v = await call("POST", `/v1/invoices/${id}/void`, { key: m.key });
     expect(v.status).toBe(200);
     expect(v.body.status).toBe("void");
@@ -119,7 +123,19 @@ describe("invoices", () => {
         "/v1/invoices/{invoiceId}/void",
         "/admin/merchants/{merchantId}",
         "/admin/merchants/{merchantId}/api-keys",
+        "/v1/invoices/{invoiceId}/write-offs",
+        "/v1/invoices/{invoiceId}/adjustments",
+        "/admin/merchants",
       ]),
+    );
+    expect(Object.keys(doc.body.paths["/admin/merchants/{merchantId}"]).sort()).toEqual([
+      "delete",
+      "get",
+      "patch",
+      "put",
+    ]);
+    expect(Object.keys(doc.body.paths["/admin/merchants/{merchantId}"].patch.requestBody.content)).toContain(
+      "application/merge-patch+json",
     );
     expect(doc.body.components.schemas.PaymentCreate.properties.method.enum).toContain("demand_draft");
     // Steering reminders: PATCH beside PUT, the resend route, and the fields they show.

@@ -332,6 +332,29 @@ describe("customer reminders", () => {
     expect(await rx.deliveries()).toHaveLength(1);
   });
 
+  it("writing off the remainder stops reminders, as paying it would", async () => {
+    const { rx, m, id, stub } = await setup([{ status: 503, retryAfter: 30 }, 200]);
+    expect((await pay(m.key, id, 40000)).status).toBe(201);
+    await until(
+      () => listReminders(m.key, id),
+      (rs) => rs[0]?.attempts === 1 && rs[0]?.last_error !== null,
+    );
+    const wo = await call("POST", `/v1/invoices/${id}/write-offs`, {
+      key: m.key,
+      body: { reason: "Settled" },
+    });
+    expect(wo.status).toBe(201);
+    expect(wo.body.invoice.status).toBe("paid");
+    const rs = await listReminders(m.key, id);
+    expect(rs).toHaveLength(1);
+    expect(rs[0]).toMatchObject({ status: "cancelled", last_error: "stopped: the invoice is paid" });
+    await until(
+      () => alarmOf(stub),
+      (a) => a === null,
+    );
+    expect(await rx.deliveries()).toHaveLength(1);
+  });
+
   it("cadence reminders fire from the alarm, once per point however often it runs", async () => {
     const due = addDays(msToDay(Date.now()), 10);
     const { rx, m, id, stub } = await setup(

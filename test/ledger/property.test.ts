@@ -4,11 +4,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import type { IngestCommand, PaymentCommand } from "../../src/ledger/commands";
 import type { InvoiceLedger } from "../../src/ledger/invoice-ledger";
 import type { InvoiceState, Line, LineInput, LineKind, Totals } from "../../src/ledger/types";
-import { uid } from "../helpers";
+import { dropTrackedAlarms, it, track, uid } from "../helpers";
 
 const CURRENCIES = ["INR", "USD"] as const;
 type Currency = (typeof CURRENCIES)[number];
@@ -45,6 +45,8 @@ type Op =
       key?: string;
     }
   | { t: "repay"; pick: number }
+  /** The merchant's own write-off (amount absent: all that is due) or signed adjustment. */
+  | { t: "correct"; kind: "write_off" | "adjustment"; amount?: number; currency?: Currency }
   | { t: "reverse"; pick: number; among: "lines" | "payments" | "unknown" }
   | { t: "retotal"; total: number; currency: Currency }
   | { t: "void" };
@@ -153,6 +155,30 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 8,
   },
   { arbitrary: fc.record({ t: fc.constant("repay"), pick: fc.nat() }), weight: 4 },
+  {
+    arbitrary: fc.record(
+      {
+        t: fc.constant("correct"),
+        kind: fc.constant("write_off"),
+        amount: fc.integer({ min: 1, max: 6000 }),
+        currency: mostlyInr,
+      },
+      { requiredKeys: ["t", "kind"] },
+    ),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.record(
+      {
+        t: fc.constant("correct"),
+        kind: fc.constant("adjustment"),
+        amount: fc.oneof(fc.integer({ min: -6000, max: -1 }), fc.integer({ min: 1, max: 6000 })),
+        currency: mostlyInr,
+      },
+      { requiredKeys: ["t", "kind", "amount"] },
+    ),
+    weight: 2,
+  },
   {
     arbitrary: fc.record({
       t: fc.constant("reverse"),
@@ -420,6 +446,36 @@ class Model {
     return { ok: true, lineKey: key };
   }
 
+  /** A write-off: only while something is due, at most that. An adjustment: credited stays in [0, total]. */
+  correct(o: Extract<Op, { t: "correct" }>): Expected {
+    const b = this.balance();
+    const owing = b.status === "open" || b.status === "partially_paid";
+    if (b.status === "void" || (o.kind === "write_off" && !owing)) {
+      return { ok: false, code: "invoice_not_payable" };
+    }
+    if (o.currency && o.currency !== this.currency) return { ok: false, code: "currency_mismatch" };
+    const amount = o.amount ?? b.amountDue;
+    if (o.kind === "write_off" && amount <= 0) return { ok: false, code: "invalid_amount" };
+    if (amount > b.amountDue) return { ok: false, code: "amount_exceeds_due" };
+    if (o.kind === "adjustment" && b.credited + amount < 0) {
+      return { ok: false, code: "amount_exceeds_credited" };
+    }
+    const ext = `ours-${this.order.length}`;
+    const key = keyOf("api", ext);
+    this.add(key, {
+      kind: o.kind,
+      source: "api",
+      ext,
+      amount,
+      tds: 0,
+      fee: 0,
+      currency: this.currency,
+      reversesKey: null,
+      requested: amount,
+    });
+    return { ok: true, lineKey: key };
+  }
+
   /** The API reverses what is left of the payment, whoever took back the rest. */
   reverse(targetKey: string | null, lineId: string): Expected & { partial?: boolean } {
     const target = targetKey ? this.lines.get(targetKey) : undefined;
@@ -545,6 +601,7 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
   const invoiceId = uid("prop");
   const ref = { merchantId: "prop", invoiceId };
   const stub = env.INVOICE_LEDGER.getByName(`prop:${invoiceId}`);
+  track("prop", invoiceId);
   const facts = {
     currency: "INR",
     total,
@@ -683,6 +740,30 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
         }
         break;
       }
+      case "correct": {
+        const expected = model.correct(o);
+        saw(`${o.kind} ${expected.ok ? "recorded" : expected.code}`);
+        const cmd = {
+          source: "api",
+          reason: "property",
+          ...(o.amount !== undefined ? { amount: o.amount } : {}),
+          ...(o.currency ? { currency: o.currency } : {}),
+        };
+        const res =
+          o.kind === "write_off"
+            ? await stub.writeOff(cmd)
+            : await stub.adjust({ ...cmd, amount: o.amount ?? 0 });
+        if (expected.ok) {
+          expect(res, where).toMatchObject({ ok: true });
+          if (!res.ok) break;
+          expect(res.value.line, where).toMatchObject({ kind: o.kind, source: "api", notes: "property" });
+          model.rekey(expected.lineKey!, keyOf("api", res.value.line.externalId));
+          expectState(res.value.invoice, model, where);
+        } else {
+          expect(res, where).toMatchObject({ ok: false, code: expected.code });
+        }
+        break;
+      }
       case "reverse": {
         let lineId = "pay_doesnotexist00000000";
         let targetKey: string | null = null;
@@ -773,8 +854,8 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
   expect(audit!.stored).toEqual(model.totals());
   // The rule itself, checked on the stored allocations: no payment gives back more than it credited.
   expect(audit!.overReversedPayments).toBe(0);
-  // Ledger changes may schedule a reminder alarm; alarms outlive the test's storage, so drop it here.
-  await runInDurableObject(stub, (_ledger, state) => state.storage.deleteAlarm());
+  // A thousand sequences in one test: each drops its ledger's alarm as it ends (see test/helpers.ts).
+  await dropTrackedAlarms();
 }
 
 describe("ledger against a reference model", () => {
@@ -798,6 +879,13 @@ describe("ledger against a reference model", () => {
       "replay reversal conflict",
       "redelivered event",
       "pay recorded",
+      "write_off recorded",
+      "write_off amount_exceeds_due",
+      "write_off invoice_not_payable",
+      "write_off currency_mismatch",
+      "adjustment recorded",
+      "adjustment amount_exceeds_due",
+      "adjustment amount_exceeds_credited",
       "pay replayed",
       "pay idempotency_key_reused",
       "pay invoice_not_payable",
@@ -829,6 +917,8 @@ describe("ledger against a reference model", () => {
     const invoiceId = uid("prop");
     const ref = { merchantId: "prop", invoiceId };
     const stub = env.INVOICE_LEDGER.getByName(`prop:${invoiceId}`);
+    track("prop", invoiceId);
+    track("prop", invoiceId);
     await stub.upsertInvoice(ref, {
       currency: "INR",
       total: 100,
@@ -856,13 +946,14 @@ describe("ledger against a reference model", () => {
     const kept = (await allLines(stub, 50)).filter((l) => l.kind === "payment");
     const exact = kept.reduce((n, l) => n + BigInt(l.amount), 0n);
     expect(BigInt(audit.stored.paid)).toBe(exact);
-    await runInDurableObject(stub, (_ledger, state) => state.storage.deleteAlarm());
   });
 
   it("refuses an event with an invalid line as a whole: nothing is applied or logged", async () => {
     const invoiceId = uid("prop");
     const ref = { merchantId: "prop", invoiceId };
     const stub = env.INVOICE_LEDGER.getByName(`prop:${invoiceId}`);
+    track("prop", invoiceId);
+    track("prop", invoiceId);
     await stub.upsertInvoice(ref, {
       currency: "INR",
       total: 1000,
@@ -896,6 +987,5 @@ describe("ledger against a reference model", () => {
     const retry = await stub.ingest(ref, event("stripe", "evt-bad", [good]));
     expect(retry.outcome).toBe("applied");
     expect((await stub.getInvoice())!.balance.amountDue).toBe(900);
-    await runInDurableObject(stub, (_ledger, state) => state.storage.deleteAlarm());
   });
 });

@@ -1,14 +1,18 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { notFound } from "../../lib/errors";
+import { ApiError, notFound } from "../../lib/errors";
 import type { AppEnv } from "../../lib/types";
-import { type MerchantRecord, redact } from "../../merchants/config";
+import { type MerchantRecord, NotificationsSchema, redact } from "../../merchants/config";
+import { applyMerchantPatch } from "../../merchants/patch";
+import { listSecrets } from "../../merchants/secrets";
 import * as store from "../../merchants/store";
+import { fromBase64Url, toBase64Url } from "../cursor";
 import type * as routes from "./admin.routes";
 
 async function view(kv: KVNamespace, m: MerchantRecord) {
   const keys = await store.listApiKeys(kv, m.id);
   return {
     ...redact({ id: m.id, name: m.name, providers: m.providers, notifications: m.notifications }),
+    secrets: await listSecrets(m.providers),
     api_keys: keys.map(({ id, prefix, created_at }) => ({ id, prefix, created_at })),
     created_at: m.created_at,
     updated_at: m.updated_at,
@@ -22,8 +26,35 @@ async function load(kv: KVNamespace, id: string): Promise<MerchantRecord> {
   return m;
 }
 
+/**
+ * PUT replaces; a body that leaves out a part the merchant has set would erase it (every provider secret,
+ * the reminder endpoint) without a word, so leaving it out must be said on purpose: `{}` for providers,
+ * `null`-free defaults for notifications, or PATCH.
+ */
+async function refuseSilentDrop(kv: KVNamespace, id: string, sent: Record<string, unknown>) {
+  const stored = await kv.get<MerchantRecord>(`merchant:${id}`, "json");
+  if (!stored) return;
+  const dropped: string[] = [];
+  if (!("providers" in sent) && Object.keys(stored.providers).length > 0) {
+    dropped.push(`providers (${Object.keys(stored.providers).join(", ")})`);
+  }
+  const defaults = JSON.stringify(NotificationsSchema.parse({}));
+  if (!("notifications" in sent) && JSON.stringify(stored.notifications) !== defaults) {
+    dropped.push("notifications");
+  }
+  if (dropped.length === 0) return;
+  throw new ApiError(
+    409,
+    "replace_would_drop",
+    `PUT replaces the whole configuration, and this body would erase ${dropped.join(" and ")}. Send them ` +
+      'again, send "providers": {} or "notifications": {} to clear them on purpose, or PATCH only what changes',
+  );
+}
+
 export const putMerchant: RouteHandler<typeof routes.putMerchant, AppEnv> = async (c) => {
   const { merchantId } = c.req.valid("param");
+  // The body as sent, before defaults: whether a part was left out.
+  await refuseSilentDrop(c.env.MERCHANTS, merchantId, await c.req.json());
   const { record, created } = await store.putMerchant(c.env.MERCHANTS, merchantId, c.req.valid("json"));
   c.set("merchantId", merchantId);
   return c.json(await view(c.env.MERCHANTS, record), created ? 201 : 200);
@@ -48,5 +79,46 @@ export const revokeApiKey: RouteHandler<typeof routes.revokeApiKey, AppEnv> = as
   await load(c.env.MERCHANTS, merchantId);
   const revoked = await store.revokeApiKey(c.env.MERCHANTS, merchantId, keyId);
   if (!revoked) throw notFound("API key");
+  return c.body(null, 204);
+};
+
+export const patchMerchant: RouteHandler<typeof routes.patchMerchant, AppEnv> = async (c) => {
+  const { merchantId } = c.req.valid("param");
+  c.set("merchantId", merchantId);
+  const stored = await load(c.env.MERCHANTS, merchantId);
+  // The body as sent: a merge patch is about which keys are present, which defaults would hide.
+  const config = await applyMerchantPatch(stored, await c.req.json());
+  const { record } = await store.putMerchant(c.env.MERCHANTS, merchantId, config);
+  return c.json(await view(c.env.MERCHANTS, record), 200);
+};
+
+const LIST_CURSOR = "m1.";
+
+export const listMerchants: RouteHandler<typeof routes.listMerchants, AppEnv> = async (c) => {
+  const { cursor, limit } = c.req.valid("query");
+  let inner: string | undefined;
+  if (cursor !== undefined) {
+    const decoded = fromBase64Url(cursor);
+    if (!decoded?.startsWith(LIST_CURSOR) || decoded.length === LIST_CURSOR.length) {
+      throw new ApiError(422, "invalid_cursor", "cursor: is not a cursor this API issued");
+    }
+    inner = decoded.slice(LIST_CURSOR.length);
+  }
+  let page: Awaited<ReturnType<typeof store.listMerchants>>;
+  try {
+    page = await store.listMerchants(c.env.MERCHANTS, limit, inner);
+  } catch {
+    // KV refuses a cursor it did not issue.
+    throw new ApiError(422, "invalid_cursor", "cursor: is not a cursor this API issued");
+  }
+  const next = page.cursor === null ? null : toBase64Url(`${LIST_CURSOR}${page.cursor}`);
+  return c.json({ data: page.items, has_more: next !== null, next_cursor: next }, 200);
+};
+
+export const deleteMerchant: RouteHandler<typeof routes.deleteMerchant, AppEnv> = async (c) => {
+  const { merchantId } = c.req.valid("param");
+  c.set("merchantId", merchantId);
+  await load(c.env.MERCHANTS, merchantId);
+  await store.deleteMerchant(c.env.MERCHANTS, merchantId);
   return c.body(null, 204);
 };

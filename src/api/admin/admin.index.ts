@@ -6,6 +6,9 @@ const router = createRouter();
 router
   .openapi(routes.putMerchant, handlers.putMerchant)
   .openapi(routes.getMerchant, handlers.getMerchant)
+  .openapi(routes.patchMerchant, handlers.patchMerchant)
+  .openapi(routes.listMerchants, handlers.listMerchants)
+  .openapi(routes.deleteMerchant, handlers.deleteMerchant)
   .openapi(routes.createApiKey, handlers.createApiKey)
   .openapi(routes.revokeApiKey, handlers.revokeApiKey);
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
-import { identifier } from "../../lib/zod-atoms";
+import { identifier, safeText } from "../../lib/zod-atoms";
 import { MerchantConfigSchema } from "../../merchants/config";
 import {
   bodyRefusals,
@@ -8,6 +8,7 @@ import {
   jsonBody,
   jsonResponse,
   MerchantIdParam,
+  PageQuery,
   paramRefusals,
 } from "../schemas";
 
@@ -20,6 +21,19 @@ export const MerchantSchema = z
     name: z.string(),
     providers: z.record(z.string(), z.unknown()),
     notifications: z.record(z.string(), z.unknown()),
+    secrets: z
+      .array(
+        z.object({
+          id: z.string().openapi({ example: "sec_5e884898da28" }),
+          provider: z.string(),
+          field: z.string(),
+          username: z.string().optional(),
+        }),
+      )
+      .openapi({
+        description:
+          "Each provider secret as an id: sec_ + the first 12 hex digits of its SHA-256. PATCH remove_secrets takes these ids",
+      }),
     api_keys: z.array(z.object({ id: z.string(), prefix: z.string(), created_at: z.string() })),
     created_at: z.string(),
     updated_at: z.string(),
@@ -31,7 +45,9 @@ export const putMerchant = createRoute({
   path: "/admin/merchants/{merchantId}",
   tags,
   security,
-  summary: "Create or replace a merchant's configuration (secrets are write-only)",
+  summary: "Create or replace a merchant's whole configuration (secrets are write-only)",
+  description:
+    "Replaces everything. On an existing merchant, a body without providers (or notifications) while some are stored is refused with 409 replace_would_drop: send them, send {} to clear them on purpose, or use PATCH.",
   middleware: jsonObjectBody("required"),
   request: { params: z.object({ merchantId: MerchantIdParam }), body: jsonBody(MerchantConfigSchema) },
   responses: {
@@ -39,7 +55,107 @@ export const putMerchant = createRoute({
     200: jsonResponse(MerchantSchema, "Updated"),
     201: jsonResponse(MerchantSchema, "Created"),
     401: errorResponse("Missing or wrong admin token"),
+    409: errorResponse("replace_would_drop: the body leaves out stored providers or notifications"),
     422: errorResponse("Invalid configuration"),
+  },
+});
+
+// Documented as records; the handler reads the body as sent (an own __proto__ key included), not these copies.
+const ProviderPatch = z
+  .record(z.string(), z.unknown())
+  .nullable()
+  .openapi({
+    description:
+      "Merged into the provider's configuration (RFC 7396); null removes the provider. add_secrets: entries to add to its secret list (razorpay webhook_secrets, standard secrets, riverty tokens, chargebee basic_auth pairs); remove_secrets: ids from GET's secrets",
+    example: { add_secrets: ["new-razorpay-secret"], remove_secrets: ["sec_5e884898da28"] },
+  });
+
+export const MerchantPatchSchema = z
+  .object({
+    name: safeText(200).min(1).optional(),
+    providers: z.record(z.string(), ProviderPatch).optional(),
+    notifications: z.record(z.string(), z.unknown()).nullable().optional().openapi({
+      description: "Merged into the notification settings (RFC 7396); null restores every default",
+    }),
+  })
+  .strict()
+  .openapi("MerchantPatch");
+
+const mergePatchBody = {
+  content: {
+    "application/merge-patch+json": { schema: MerchantPatchSchema },
+    "application/json": { schema: MerchantPatchSchema },
+  },
+  required: true,
+  description: "A JSON Merge Patch of the configuration, with per-provider add_secrets and remove_secrets",
+};
+
+export const patchMerchant = createRoute({
+  method: "patch",
+  path: "/admin/merchants/{merchantId}",
+  tags,
+  security,
+  summary: "Change some settings, or add or remove one secret, without resending the rest",
+  middleware: jsonObjectBody("required", ["application/merge-patch+json", "application/json"]),
+  request: { params: z.object({ merchantId: MerchantIdParam }), body: mergePatchBody },
+  responses: {
+    ...bodyRefusals,
+    200: jsonResponse(MerchantSchema, "The configuration after the patch"),
+    401: errorResponse("Missing or wrong admin token"),
+    404: errorResponse("Unknown merchant"),
+    415: errorResponse("Content-Type is not application/merge-patch+json or application/json"),
+    422: errorResponse("The patched configuration is invalid, or a secret id is unknown; nothing changed"),
+  },
+});
+
+export const MerchantListQuery = z.object({
+  cursor: z
+    .string()
+    .min(1)
+    .max(2048)
+    .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API issued")
+    .optional(),
+  limit: PageQuery.shape.limit,
+});
+
+export const listMerchants = createRoute({
+  method: "get",
+  path: "/admin/merchants",
+  tags,
+  security,
+  summary: "Every merchant, by id, a page at a time",
+  request: { query: MerchantListQuery },
+  responses: {
+    200: jsonResponse(
+      z
+        .object({
+          data: z.array(
+            z.object({ id: z.string(), name: z.string(), created_at: z.string(), updated_at: z.string() }),
+          ),
+          has_more: z.boolean(),
+          next_cursor: z.string().nullable(),
+        })
+        .openapi("MerchantPage"),
+      "A page of merchants",
+    ),
+    401: errorResponse("Missing or wrong admin token"),
+    422: errorResponse("Bad limit or cursor"),
+  },
+});
+
+export const deleteMerchant = createRoute({
+  method: "delete",
+  path: "/admin/merchants/{merchantId}",
+  tags,
+  security,
+  summary: "Delete a merchant: its API keys and webhooks stop working; its ledgers are kept",
+  middleware: jsonObjectBody("none"),
+  request: { params: z.object({ merchantId: MerchantIdParam }) },
+  responses: {
+    ...bodyRefusals,
+    204: { description: "Deleted" },
+    401: errorResponse("Missing or wrong admin token"),
+    404: errorResponse("Unknown merchant"),
   },
 });
 

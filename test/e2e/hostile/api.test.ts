@@ -73,6 +73,28 @@ const routes: Route[] = [
     limit: KIB64,
   },
   {
+    label: "POST write-off",
+    method: "POST",
+    path: `${inv}/write-offs`,
+    base: { amount: 100, reason: "bank charge" },
+    auth: bearer,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "POST adjustment",
+    method: "POST",
+    path: `${inv}/adjustments`,
+    base: { amount: -100, reason: "recorded too high" },
+    auth: bearer,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
     label: "POST void",
     method: "POST",
     path: `${inv}/void`,
@@ -91,6 +113,28 @@ const routes: Route[] = [
     auth: admin,
     shape: "api",
     body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "PATCH merchant",
+    method: "PATCH",
+    path: `/admin/merchants/${ids.merchantId}`,
+    base: { name: "Patched" },
+    auth: admin,
+    shape: "api",
+    body: "required",
+    schemaStatus: 422,
+    limit: KIB64,
+  },
+  {
+    label: "DELETE merchant",
+    method: "DELETE",
+    path: `/admin/merchants/${ids.merchantId}`,
+    base: {},
+    auth: admin,
+    shape: "api",
+    body: "none",
     schemaStatus: 422,
     limit: KIB64,
   },
@@ -281,6 +325,52 @@ const paymentFields = fieldCases("POST payment", "POST", `${inv}/payments`, { am
   ["allow_overpayment as a string", { allow_overpayment: "yes" }, 422],
 ]);
 
+const badReason = (): Array<[string, Record<string, unknown>, number]> => [
+  ["reason missing", { reason: undefined }, 422],
+  ["reason blank", { reason: "  " }, 422],
+  ["reason with NUL", { reason: `a${NUL}` }, 422],
+  ["reason over 500 characters", { reason: "r".repeat(501) }, 422],
+  ["reason as a number", { reason: 5 }, 422],
+];
+
+const writeOffFields = fieldCases(
+  "POST write-off",
+  "POST",
+  `${inv}/write-offs`,
+  { amount: 100, reason: "bank charge" },
+  bearer,
+  [
+    ...badMinorUnits("amount"),
+    ["amount zero", { amount: 0 }, 422],
+    ["amount over the due", { amount: 10_000_000 }, 422],
+    ["currency of another invoice", { currency: "USD" }, 422],
+    ...badCurrency(),
+    ...badReason(),
+  ],
+);
+
+const adjustmentFields = fieldCases(
+  "POST adjustment",
+  "POST",
+  `${inv}/adjustments`,
+  { amount: -100, reason: "recorded too high" },
+  bearer,
+  [
+    ["amount -0", { amount: M0 }, 422],
+    ["amount zero", { amount: 0 }, 422],
+    ["amount float", { amount: -1.5 }, 422],
+    ["amount 1e400", { amount: HUGE }, 422],
+    ["amount -2^53", { amount: -(2 ** 53) }, 422],
+    ["amount as a string", { amount: "-100" }, 422],
+    ["amount missing", { amount: undefined }, 422],
+    ["amount over the due", { amount: 10_000_000 }, 422],
+    ["amount below what is credited", { amount: -10_000_000 }, 422],
+    ["currency of another invoice", { currency: "USD" }, 422],
+    ...badCurrency(),
+    ...badReason(),
+  ],
+);
+
 const idempotencyCases: Case[] = [
   ["with a space", "key one"],
   ["over 255 characters", "k".repeat(256)],
@@ -421,6 +511,69 @@ const adminFields = fieldCases(
   ],
 );
 
+const merchantPatchFields = fieldCases(
+  "PATCH merchant",
+  "PATCH",
+  `/admin/merchants/${ids.merchantId}`,
+  { name: "Patched" },
+  admin,
+  [
+    ["name null", { name: null }, 422],
+    ["name with NUL", { name: `A${NUL}` }, 422],
+    ["unknown provider", { providers: { paypal: { add_secrets: ["x"] } } }, 422],
+    ["provider __proto__", { providers: JSON.parse('{"__proto__":{"add_secrets":["x"]}}') }, 422],
+    ["provider as an array", { providers: { razorpay: [] } }, 422],
+    ["providers as an array", { providers: [] }, 422],
+    ["unknown secret id", { providers: { standard: { remove_secrets: ["sec_000000000000"] } } }, 422],
+    ["secret id not a string", { providers: { standard: { remove_secrets: [7] } } }, 422],
+    ["add_secrets not a list", { providers: { razorpay: { add_secrets: "new-secret" } } }, 422],
+    ["add_secrets empty", { providers: { razorpay: { add_secrets: [] } } }, 422],
+    [
+      "add_secrets over 5",
+      { providers: { razorpay: { add_secrets: ["a1234567", "b", "c", "d", "e", "f"] } } },
+      422,
+    ],
+    ["a secret too short", { providers: { razorpay: { add_secrets: ["short"] } } }, 422],
+    ["the placeholder as a new secret", { providers: { razorpay: { add_secrets: ["[redacted]"] } } }, 422],
+    [
+      "a secret past the provider's maximum",
+      {
+        providers: {
+          razorpay: { add_secrets: ["s2345678", "s3456789", "s4567890", "s5678901", "s6789012"] },
+        },
+      },
+      422,
+    ],
+    ["add_secrets on a provider without secrets", { providers: { highlevel: { add_secrets: ["x"] } } }, 422],
+    ["standard secret not whsec_", { providers: { standard: { add_secrets: ["plain"] } } }, 422],
+    [
+      "chargebee pair without password",
+      { providers: { chargebee: { add_secrets: [{ username: "u" }] } } },
+      422,
+    ],
+    ["unknown provider field", { providers: { razorpay: { colour: "red" } } }, 422],
+    ["notifications placeholder secret", { notifications: { secret: "[redacted]" } }, 422],
+    ["notifications url removed while enabled", { notifications: { enabled: true, url: null } }, 422],
+    ["notifications as an array", { notifications: [] }, 422],
+    ["notifications cadence float", { notifications: { cadence_days: [1.5] } }, 422],
+  ],
+);
+
+const listQueryCases: Case[] = [
+  ["garbage cursor", "cursor=%21%21"],
+  ["cursor not ours", `cursor=${btoa("x").replace(/=+$/, "")}`],
+  ["cursor over 2048 characters", `cursor=${"a".repeat(2049)}`],
+  ["limit 0", "limit=0"],
+  ["limit 201", "limit=201"],
+  ["limit 1e2", "limit=1e2"],
+].map(([name, q]) => ({
+  name: `GET merchants: ${name}`,
+  method: "GET",
+  path: `/admin/merchants?${q}`,
+  auth: admin,
+  status: 422,
+}));
+
 const adminPaths: Case[] = [
   ["merchant id uppercase", "ACME"],
   ["merchant id over 63 characters", `m${"x".repeat(63)}`],
@@ -437,6 +590,22 @@ const adminPaths: Case[] = [
     status: 422,
   },
   { name: `GET merchant: ${name}`, method: "GET", path: `/admin/merchants/${id}`, auth: admin, status: 422 },
+  {
+    name: `PATCH merchant: ${name}`,
+    method: "PATCH",
+    path: `/admin/merchants/${id}`,
+    raw: JSON.stringify({ name: "X" }),
+    headers: json,
+    auth: admin,
+    status: 422,
+  },
+  {
+    name: `DELETE merchant: ${name}`,
+    method: "DELETE",
+    path: `/admin/merchants/${id}`,
+    auth: admin,
+    status: 422,
+  },
 ]);
 const keyPaths: Case[] = [
   ["key id with RTL override", `key${encodeURIComponent(RLO)}`, 422],
@@ -466,6 +635,23 @@ const auth: Case[] = [
     path: `/admin/merchants/${ids.merchantId}`,
     auth: bearer,
     status: 401,
+  },
+  { name: "GET merchants: no credentials", method: "GET", path: "/admin/merchants", status: 401 },
+  {
+    name: "GET merchants: an API key is not the admin token",
+    method: "GET",
+    path: "/admin/merchants",
+    auth: bearer,
+    status: 401,
+  },
+  {
+    name: "PUT merchant: only a name would erase its secrets",
+    method: "PUT",
+    path: `/admin/merchants/${ids.merchantId}`,
+    raw: JSON.stringify({ name: "X" }),
+    headers: json,
+    auth: admin,
+    status: 409,
   },
   {
     name: "PUT merchant: an API key is not the admin token",
@@ -514,11 +700,15 @@ describe("hostile input: merchant and admin API", () => {
       ...patchOther,
       ...resendCases,
       ...paymentFields,
+      ...writeOffFields,
+      ...adjustmentFields,
       ...idempotencyCases,
       ...reverseFields,
       ...pathCases,
       ...listCases,
       ...adminFields,
+      ...merchantPatchFields,
+      ...listQueryCases,
       ...docsCases,
       ...adminPaths,
       ...keyPaths,

@@ -6,10 +6,11 @@ import {
   ADMIN,
   type CallOptions,
   call,
-  clearAlarms,
   createMerchant,
+  dropTrackedAlarms,
   type Reply,
   snapshot,
+  track,
   uid,
 } from "../../helpers";
 
@@ -193,8 +194,9 @@ export function useWorld(ids: Ids): () => World {
   });
   afterAll(async () => {
     if (!world) return;
-    await clearAlarms(world.merchantId, world.invoiceId, world.otherInvoiceId);
-    await clearAlarms(world.other.merchantId, world.invoiceId);
+    track(world.merchantId, world.invoiceId, world.otherInvoiceId);
+    track(world.other.merchantId, world.invoiceId);
+    await dropTrackedAlarms();
   });
   return () => {
     if (!world) throw new Error("the world is built in beforeAll");

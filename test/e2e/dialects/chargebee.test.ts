@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { call, clearAlarms, createInvoice, createMerchant, uid } from "../helpers";
+import { describe, expect } from "vitest";
+import { call, createInvoice, createMerchant, it, track, uid } from "../../helpers";
 
 type Json = Record<string, any>;
 
@@ -87,7 +87,7 @@ describe("Chargebee dialect: record_payment", () => {
         paid_at: "2024-05-29T16:26:40.000Z",
       }),
     ]);
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("takes a partial payment, then the whole amount due when amount is absent, then answers 409", async () => {
@@ -115,7 +115,7 @@ describe("Chargebee dialect: record_payment", () => {
     expect(onVoid.status).toBe(409);
     expect(onVoid.body.api_error_code).toBe("invalid_state_for_request");
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 10000, payments_count: 2 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("replays a request with the same chargebee-idempotency-key and refuses the key with another body", async () => {
@@ -133,7 +133,7 @@ describe("Chargebee dialect: record_payment", () => {
     expect(changed.status).toBe(422);
     expect(changed.body).toMatchObject({ api_error_code: "unable_to_process_request" });
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 1234, payments_count: 1 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("answers 401 without a valid key and 404 for another merchant's invoice, changing nothing", async () => {
@@ -164,7 +164,7 @@ describe("Chargebee dialect: record_payment", () => {
     // Chargebee's SDKs send the key as the user name with an empty password; any password is ignored.
     expect((await record(null, id, params, { authorization: basic(m.key, "ignored") })).status).toBe(200);
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 100, payments_count: 1 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("answers 400 param errors for decimals, bad or missing parameters, and amounts over the due", async () => {
@@ -235,7 +235,7 @@ describe("Chargebee dialect: record_payment", () => {
     expect(json.status).toBe(400);
     expect(json.body.api_error_code).toBe("invalid_request");
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 0, payments_count: 0 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("converts Chargebee cents exactly for zero- and three-decimal currencies", async () => {
@@ -265,6 +265,6 @@ describe("Chargebee dialect: record_payment", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.api_error_code).toBe("invalid_request");
     expect(await balance(m.key, odd.id)).toMatchObject({ amount_paid: 0, payments_count: 0 });
-    await clearAlarms(m.id, jpy.id, kwd.id, odd.id);
+    track(m.id, jpy.id, kwd.id, odd.id);
   });
 });

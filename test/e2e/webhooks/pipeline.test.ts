@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { call, clearAlarms, createMerchant } from "../helpers";
+import { describe, expect } from "vitest";
+import { call, createMerchant, it, track } from "../../helpers";
 
 // What the one ingestion pipeline enforces for every provider, seen through Riverty (which signs nothing,
 // so a delivery needs only the path token).
@@ -52,6 +52,6 @@ describe("webhook pipeline", () => {
     expect(ok.status).toBe(200);
     const invoice = await call("GET", "/v1/invoices/_INV-0001", { key: m.key });
     expect(invoice.body).toMatchObject({ amount_paid: 10000, currency: "EUR" });
-    await clearAlarms(m.id, "_INV-0001");
+    track(m.id, "_INV-0001");
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { call, clearAlarms, createInvoice, createMerchant, uid } from "../helpers";
+import { describe, expect } from "vitest";
+import { call, createInvoice, createMerchant, it, track, uid } from "../../helpers";
 
 type Json = Record<string, any>;
 
@@ -15,7 +15,7 @@ const list = (key: string, business: string, invoiceId: string) =>
 const balance = async (key: string, invoiceId: string) =>
   (await call("GET", `/v1/invoices/${invoiceId}`, { key })).body;
 
-/** Refrens's own 401, from shared/seeds/002. */
+/** Refrens's own 401 answer. */
 const INVALID_LOGIN = {
   name: "NotAuthenticated",
   message: "Invalid login",
@@ -80,7 +80,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
         paid_at: "2024-08-18T12:08:38.000Z",
       }),
     ]);
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("takes a partial payment, then the rest when amount is absent, then refuses more (409)", async () => {
@@ -105,7 +105,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
       data: { reason: "invoice_not_payable" },
     });
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 100000, payments_count: 2 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("refuses payments on a void invoice with 409", async () => {
@@ -115,7 +115,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
     expect(res.status).toBe(409);
     expect(res.body.name).toBe("Conflict");
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 0, payments_count: 0 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("treats refId as an idempotency key: replays never double, a changed body is refused", async () => {
@@ -136,7 +136,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
     // Without a refId nothing ties two posts together: Refrens's own behaviour.
     expect((await pay(m.key, m.id, id, { amount: 1, paymentMethod: "CASH" })).status).toBe(201);
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 25100, payments_count: 2 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("answers Refrens's 401 for no key, a wrong key and another business's key; 404 for another's invoice", async () => {
@@ -161,7 +161,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
     expect(elsewhere.body).toMatchObject({ name: "NotFound", code: 404, className: "not-found", errors: {} });
     expect((await list(other.key, other.id, id)).status).toBe(404);
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 0, payments_count: 0 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 
   it("refuses more decimals than the currency has (422) and amounts over the due (422)", async () => {
@@ -188,7 +188,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
     expect((await pay(m.key, m.id, jpy.id, { amount: 1500, paymentMethod: "CASH" })).body.amount).toBe(1500);
     expect(await balance(m.key, jpy.id)).toMatchObject({ amount_paid: 1500, amount_due: 3500 });
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 0, payments_count: 0 });
-    await clearAlarms(m.id, id, jpy.id);
+    track(m.id, id, jpy.id);
   });
 
   it("answers 400 BadRequest to malformed or invalid bodies and 404 to unknown invoices", async () => {
@@ -214,7 +214,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
     expect(unknown.body.name).toBe("NotFound");
     expect((await pay(m.key, m.id, "bad id!", { amount: 10 })).status).toBe(404);
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 0, payments_count: 0 });
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 });
 
@@ -255,6 +255,6 @@ describe("Refrens dialect: list an invoice's payments", () => {
     ]);
     expect(await balance(m.key, id)).toMatchObject({ amount_paid: 6000, amount_due: 94000 });
     expect((await list(m.key, m.id, uid("inv"))).status).toBe(404);
-    await clearAlarms(m.id, id);
+    track(m.id, id);
   });
 });
