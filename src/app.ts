@@ -7,9 +7,11 @@ import portfolioRouter from "./api/portfolio/portfolio.index";
 import { apiRateLimits } from "./api/rate-limits";
 import remindersRouter from "./api/reminders/reminders.index";
 import webhookDeliveriesRouter from "./api/webhook-deliveries/webhook-deliveries.index";
+import { registerContract } from "./contract";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import { documentChargebee } from "./dialects/chargebee/chargebee-openapi";
 import refrensDialect from "./dialects/refrens/refrens.index";
+import referencePage from "./docs/reference-page";
 import { createApp } from "./lib/create-app";
 import { apiBodyLimit } from "./lib/json-body";
 import webhooksRouter from "./webhooks/webhooks.index";
@@ -29,10 +31,12 @@ app.route("/", remindersRouter).route("/", correctionsRouter).route("/", webhook
 app.route("/", portfolioRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
+app.route("/", referencePage);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });
 documentChargebee(app);
+registerContract(app.openAPIRegistry);
 app.doc31("/openapi.json", {
   openapi: "3.1.0",
   info: {

@@ -14,6 +14,24 @@ export const errorResponse = (description: string) => ({
   description,
 });
 
+/**
+ * What a route with jsonObjectBody can answer before its handler runs (src/lib/json-body.ts, the body limit
+ * in src/app.ts and the zod hook in src/lib/create-app.ts). Spread first, so a route's own wording wins.
+ */
+export const bodyRefusals = {
+  400: errorResponse(
+    "malformed_request (not strict JSON) or invalid_body (no body where one is needed, not an object)",
+  ),
+  413: errorResponse("payload_too_large: body over 64 KiB, refused before it is read"),
+  415: errorResponse("unsupported_media_type: a body without Content-Type: application/json"),
+  422: errorResponse("validation_failed: a field, path or query parameter is invalid"),
+};
+
+/** A route without a body still validates its path and query. */
+export const paramRefusals = {
+  422: errorResponse("validation_failed (or invalid_cursor): a path or query parameter is invalid"),
+};
+
 export const jsonBody = <T extends z.ZodType>(schema: T, description = "JSON body") => ({
   content: { "application/json": { schema } },
   required: true,

@@ -2,7 +2,15 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
 import { identifier, safeText } from "../../lib/zod-atoms";
 import { MerchantConfigSchema } from "../../merchants/config";
-import { errorResponse, jsonBody, jsonResponse, MerchantIdParam, PageQuery } from "../schemas";
+import {
+  bodyRefusals,
+  errorResponse,
+  jsonBody,
+  jsonResponse,
+  MerchantIdParam,
+  PageQuery,
+  paramRefusals,
+} from "../schemas";
 
 const tags = ["admin"];
 const security = [{ adminToken: [] }];
@@ -43,6 +51,7 @@ export const putMerchant = createRoute({
   middleware: jsonObjectBody("required"),
   request: { params: z.object({ merchantId: MerchantIdParam }), body: jsonBody(MerchantConfigSchema) },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(MerchantSchema, "Updated"),
     201: jsonResponse(MerchantSchema, "Created"),
     401: errorResponse("Missing or wrong admin token"),
@@ -90,6 +99,7 @@ export const patchMerchant = createRoute({
   middleware: jsonObjectBody("required", ["application/merge-patch+json", "application/json"]),
   request: { params: z.object({ merchantId: MerchantIdParam }), body: mergePatchBody },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(MerchantSchema, "The configuration after the patch"),
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant"),
@@ -142,6 +152,7 @@ export const deleteMerchant = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params: z.object({ merchantId: MerchantIdParam }) },
   responses: {
+    ...bodyRefusals,
     204: { description: "Deleted" },
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant"),
@@ -156,6 +167,7 @@ export const getMerchant = createRoute({
   summary: "Read a merchant's configuration, secrets redacted",
   request: { params: z.object({ merchantId: MerchantIdParam }) },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(MerchantSchema, "The merchant"),
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant"),
@@ -171,6 +183,7 @@ export const createApiKey = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params: z.object({ merchantId: MerchantIdParam }) },
   responses: {
+    ...bodyRefusals,
     201: jsonResponse(z.object({ id: z.string(), key: z.string(), created_at: z.string() }), "The new key"),
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant"),
@@ -186,6 +199,7 @@ export const revokeApiKey = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params: z.object({ merchantId: MerchantIdParam, keyId: identifier(64) }) },
   responses: {
+    ...bodyRefusals,
     204: { description: "Revoked" },
     401: errorResponse("Missing or wrong admin token"),
     404: errorResponse("Unknown merchant or key"),

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
 import { identifier } from "../../lib/zod-atoms";
 import {
+  bodyRefusals,
   CurrencySchema,
   CustomerPatchSchema,
   CustomerSchema,
@@ -13,6 +14,7 @@ import {
   MinorUnits,
   PageQuery,
   pageOf,
+  paramRefusals,
 } from "../schemas";
 
 const tags = ["invoices"];
@@ -39,6 +41,7 @@ export const upsertInvoice = createRoute({
   middleware: jsonObjectBody("required"),
   request: { params, body: jsonBody(InvoiceUpsertSchema) },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(InvoiceSchema, "Updated"),
     201: jsonResponse(InvoiceSchema, "Created"),
     401: errorResponse("Missing or invalid API key"),
@@ -75,6 +78,7 @@ export const patchInvoice = createRoute({
   middleware: jsonObjectBody("required"),
   request: { params, body: jsonBody(InvoicePatchSchema) },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(InvoiceSchema, "The invoice as changed"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice (PATCH never creates one: use PUT)"),
@@ -96,6 +100,7 @@ export const getInvoice = createRoute({
   summary: "Read an invoice and its balance",
   request: { params },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(InvoiceSchema, "The invoice"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -111,6 +116,7 @@ export const voidInvoice = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params },
   responses: {
+    ...bodyRefusals,
     200: jsonResponse(InvoiceSchema, "The voided invoice"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -136,6 +142,7 @@ export const listAnomalies = createRoute({
   summary: "What the ledger recorded but could not apply cleanly (currency mismatches, conflicting replays)",
   request: { params, query: PageQuery },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(pageOf(AnomalySchema, "AnomalyPage"), "Anomalies, oldest first"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -163,6 +170,7 @@ export const listEvents = createRoute({
   summary: "Accepted provider deliveries for this invoice, with raw body, verification and outcome",
   request: { params, query: PageQuery },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(pageOf(EventSchema, "WebhookEventPage"), "Events, oldest first"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),

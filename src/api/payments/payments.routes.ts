@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
 import { freeText, identifier } from "../../lib/zod-atoms";
 import {
+  bodyRefusals,
   CurrencySchema,
   errorResponse,
   IdempotencyKeyHeader,
@@ -13,6 +14,7 @@ import {
   MinorUnits,
   PageQuery,
   pageOf,
+  paramRefusals,
 } from "../schemas";
 
 const tags = ["payments"];
@@ -62,6 +64,7 @@ export const createPayment = createRoute({
   middleware: jsonObjectBody("required"),
   request: { params, headers: IdempotencyKeyHeader, body: jsonBody(PaymentCreateSchema) },
   responses: {
+    ...bodyRefusals,
     201: jsonResponse(PaymentResultSchema, "The payment and the invoice's new balance"),
     401: errorResponse("Missing or invalid API key"),
     400: errorResponse("No body ({} pays the whole amount due), or not a strict JSON object"),
@@ -81,6 +84,7 @@ export const listPayments = createRoute({
   summary: "The invoice's ledger lines (payments, reversals, write-offs, adjustments), oldest first",
   request: { params, query: PageQuery },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(pageOf(LineSchema, "LinePage"), "A page of lines"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -105,6 +109,7 @@ export const reversePayment = createRoute({
     body: { ...jsonBody(ReverseSchema), required: false },
   },
   responses: {
+    ...bodyRefusals,
     201: jsonResponse(
       z.object({ reversal: LineSchema, invoice: InvoiceSchema }),
       "The reversal line and new balance",

@@ -1,6 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
-import { errorResponse, IdempotencyKeyHeader, InvoiceIdParam, jsonResponse, PageQuery } from "../schemas";
+import {
+  bodyRefusals,
+  errorResponse,
+  IdempotencyKeyHeader,
+  InvoiceIdParam,
+  jsonResponse,
+  PageQuery,
+  paramRefusals,
+} from "../schemas";
 
 const tags = ["reminders"];
 const security = [{ apiKey: [] }];
@@ -61,6 +69,7 @@ export const listReminders = createRoute({
   summary: "Customer reminders for this invoice and their delivery state, oldest first, and those planned",
   request: { params, query: PageQuery },
   responses: {
+    ...paramRefusals,
     200: jsonResponse(ReminderListSchema, "Reminders, oldest first, and the upcoming cadence points"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
@@ -81,6 +90,7 @@ export const resendReminder = createRoute({
   middleware: jsonObjectBody("none"),
   request: { params: params.extend({ reminderId: ReminderIdParam }), headers: IdempotencyKeyHeader },
   responses: {
+    ...bodyRefusals,
     202: jsonResponse(ReminderSchema, "The new reminder (resend_of: the original), queued for delivery"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice or reminder"),

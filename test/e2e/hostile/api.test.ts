@@ -673,6 +673,24 @@ const auth: Case[] = [
   },
 ];
 
+// The reference page takes no input: anything but GET of its own files is 404 in our shape, and no other
+// file of swagger-ui-dist (source maps, the unbundled build) nor a path out of /docs is served.
+const docsCases: Case[] = [
+  ["POST", "/docs"],
+  ["PUT", "/docs/init.js"],
+  ["DELETE", "/docs/swagger-ui.css"],
+  ["GET", "/docs/swagger-ui-bundle.js.map"],
+  ["GET", "/docs/swagger-ui.js"],
+  ["GET", "/docs/index.html"],
+  ["GET", "/docs/..%2Fopenapi.json"],
+].map(([method = "GET", path = "/docs"]) => ({
+  name: `reference page: ${method} ${path}`,
+  method,
+  path,
+  status: 404,
+  shape: "api" as const,
+}));
+
 describe("hostile input: merchant and admin API", () => {
   runCases(
     [
@@ -691,6 +709,7 @@ describe("hostile input: merchant and admin API", () => {
       ...adminFields,
       ...merchantPatchFields,
       ...listQueryCases,
+      ...docsCases,
       ...adminPaths,
       ...keyPaths,
       ...auth,
