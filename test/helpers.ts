@@ -128,3 +128,6 @@ export const getLines = async (key: string, id: string) =>
   (await call("GET", `/v1/invoices/${id}/payments`, { key })).body.data as any[];
 export const getEvents = async (key: string, id: string) =>
   (await call("GET", `/v1/invoices/${id}/events`, { key })).body.data as any[];
+
+/** The same secret with its last character changed: never equal to it, whatever that character was. */
+export const offByOne = (secret: string) => `${secret.slice(0, -1)}${secret.endsWith("x") ? "y" : "x"}`;

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { call, createInvoice, createMerchant, it, track, uid } from "../../helpers";
+import { call, createInvoice, createMerchant, it, offByOne, track, uid } from "../../helpers";
 
 type Json = Record<string, any>;
 
@@ -148,7 +148,7 @@ describe("Refrens dialect: add a payment to an invoice", () => {
     for (const [key, business] of [
       [undefined, m.id],
       ["ilk_wrong", m.id],
-      [`${m.key.slice(0, -1)}x`, m.id],
+      [offByOne(m.key), m.id],
       [other.key, m.id],
       [m.key, other.id],
       [m.key, uid("nobody")],
