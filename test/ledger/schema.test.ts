@@ -6,6 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect } from "vitest";
 import { MIGRATIONS as BOOK } from "../../src/ledger/book/migrations";
+import { MIGRATIONS as CHANGES } from "../../src/ledger/changes/migrations";
 import { MIGRATIONS as IDEMPOTENCY } from "../../src/ledger/idempotency/migrations";
 import { MIGRATIONS as INGEST } from "../../src/ledger/ingest/migrations";
 import { InvoiceLedger } from "../../src/ledger/invoice-ledger";
@@ -13,7 +14,7 @@ import { MIGRATIONS as REMINDERS } from "../../src/reminders/migrations";
 import { it } from "../helpers";
 import { delivery, FACTS, freshLedger, type Ledger, sql, tables } from "../support/ledger";
 
-const ALL = { book: BOOK, ingest: INGEST, idempotency: IDEMPOTENCY, reminders: REMINDERS };
+const ALL = { book: BOOK, ingest: INGEST, idempotency: IDEMPOTENCY, reminders: REMINDERS, changes: CHANGES };
 
 const versions = async (l: Ledger) =>
   Object.fromEntries(
@@ -116,6 +117,7 @@ describe("schema", () => {
     expect(await tables(l)).toEqual([
       "_schema",
       "anomalies", // ingest
+      "change_outbox", // changes
       "events", // ingest
       "idempotency_keys", // idempotency
       "invoice", // book
