@@ -87,8 +87,10 @@ export async function startWrangler({
     [cli, "deploy", "--dry-run", "--config", configPath, "--outdir", outDir],
     { cwd, env, encoding: "utf8" },
   );
-  // The bundle is named after the entry point (src/index.ts -> index.js); there is one .js besides its map.
-  const bundleName = build.status === 0 ? readdirSync(outDir).find((f) => f.endsWith(".js")) : undefined;
+  // The bundle is named after the entry point (src/index.ts -> index.js); other .js files beside it are
+  // modules it imports (the reference page's text assets), never the entry.
+  const files = build.status === 0 ? readdirSync(outDir) : [];
+  const bundleName = files.includes("index.js") ? "index.js" : files.find((f) => f.endsWith(".js"));
   if (!bundleName) {
     rmSync(workDir, { recursive: true, force: true });
     throw new Error(`wrangler deploy --dry-run failed:\n${build.stdout}\n${build.stderr}`);
