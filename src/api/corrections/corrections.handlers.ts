@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult, PaymentResult } from "../../ledger/commands";
+import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
 import { unwrap } from "../ledger-client";
 import { invoiceView, lineView } from "../views";
@@ -23,8 +24,7 @@ async function record(
 ) {
   const idem = await idempotency("api", key, `${kind} ${invoiceId}`, body);
   const { value, replayed } = unwrap(await run(ledgerFor(c.env, c.get("merchantId")!, invoiceId), idem));
-  c.set("outcome", replayed ? "replayed" : "applied");
-  if (replayed) c.header("Idempotent-Replayed", "true");
+  settleOutcome(c, replayed, "applied");
   return { line: lineView(value.line), invoice: invoiceView(value.invoice) };
 }
 

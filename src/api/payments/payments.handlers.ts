@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { idempotency, ledgerFor } from "../../ledger/client";
+import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
 import { readPage } from "../cursor";
 import { unwrap } from "../ledger-client";
@@ -33,9 +34,7 @@ export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = 
       idem,
     ),
   );
-  c.set("outcome", replayed ? "replayed" : "applied");
-  // As Stripe does: the answer is the stored one, and says so.
-  if (replayed) c.header("Idempotent-Replayed", "true");
+  settleOutcome(c, replayed, "applied");
   return c.json({ payment: lineView(value.line), invoice: invoiceView(value.invoice) }, 201);
 };
 
@@ -64,7 +63,6 @@ export const reversePayment: RouteHandler<typeof routes.reversePayment, AppEnv> 
       idem,
     ),
   );
-  c.set("outcome", replayed ? "replayed" : "reversed");
-  if (replayed) c.header("Idempotent-Replayed", "true");
+  settleOutcome(c, replayed, "reversed");
   return c.json({ reversal: lineView(value.line), invoice: invoiceView(value.invoice) }, 201);
 };

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { idempotency, ledgerFor } from "../../ledger/client";
+import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
 import { getMerchant } from "../../merchants/store";
 import { deliverable, notificationsOf } from "../../reminders/settings";
@@ -58,7 +59,6 @@ export const resendReminder: RouteHandler<typeof routes.resendReminder, AppEnv> 
   const { value, replayed } = unwrap(
     await ledgerFor(c.env, c.get("merchantId")!, invoiceId).resendReminder(reminderId, idem),
   );
-  c.set("outcome", replayed ? "replayed" : "resent");
-  if (replayed) c.header("Idempotent-Replayed", "true");
+  settleOutcome(c, replayed, "resent");
   return c.json(reminderView(value), 202);
 };

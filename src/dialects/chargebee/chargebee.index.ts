@@ -6,6 +6,7 @@ import { InvoiceIdParam } from "../../api/schemas";
 import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult } from "../../ledger/commands";
 import { parseBasicAuth } from "../../lib/basic-auth";
+import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
 import { acceptApiKey } from "../../merchants/api-key-auth";
 import { MoneyError } from "../../money/amount";
@@ -145,8 +146,7 @@ const recordPayment = (v: FormVersion) => async (c: Context<AppEnv>) => {
     idem,
   );
   if (!result.ok) throw refused(result, v);
-  c.set("outcome", result.replayed ? "replayed" : "applied");
-  if (result.replayed) c.header("Idempotent-Replayed", "true");
+  settleOutcome(c, result.replayed, "applied");
   return c.json(
     {
       invoice: chargebeeInvoice(result.value.invoice),

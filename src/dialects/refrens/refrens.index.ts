@@ -6,6 +6,7 @@ import { idempotency, ledgerFor } from "../../ledger/client";
 import type { CommandResult } from "../../ledger/commands";
 import type { Line } from "../../ledger/types";
 import { readJsonObject } from "../../lib/json-body";
+import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
 import { apiKeyBearer } from "../../merchants/api-key-auth";
 import { MoneyError, majorToMinor } from "../../money/amount";
@@ -107,9 +108,7 @@ router.post(PATH, ...guard, async (c) => {
     idem,
   );
   if (!result.ok) throw refused(result);
-  c.set("outcome", result.replayed ? "replayed" : "applied");
-  // As on /v1 (Stripe's convention): a retry can tell a stored answer from a new payment.
-  if (result.replayed) c.header("Idempotent-Replayed", "true");
+  settleOutcome(c, result.replayed, "applied");
   return c.json(
     refrensPaymentView(result.value.line, merchantId, { paymentMethod: p.paymentMethod ?? null }),
     201,
