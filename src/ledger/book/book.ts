@@ -25,6 +25,8 @@ export class Book implements Capability {
    * asked for no customer reminder.
    */
   changed = false;
+  /** Whether this transaction wrote the invoice's facts (a due date may have moved). */
+  factsChanged = false;
   paymentsApplied = 0;
   paymentsSilenced = 0;
   reversalsApplied = 0;
@@ -39,6 +41,7 @@ export class Book implements Capability {
   begin(present: boolean): void {
     this.cached = present ? undefined : null;
     this.changed = false;
+    this.factsChanged = false;
     this.paymentsApplied = 0;
     this.paymentsSilenced = 0;
     this.reversalsApplied = 0;
@@ -110,6 +113,7 @@ export class Book implements Capability {
     );
     this.cached = undefined;
     this.changed = true;
+    this.factsChanged = true;
   }
 
   void(at: string): void {
