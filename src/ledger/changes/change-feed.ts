@@ -15,13 +15,6 @@ export const CHANGE_GRACE_MS = 10_000;
 export const CHANGE_RETRY_MS = 30_000;
 /** sendBatch takes at most 100 messages: https://developers.cloudflare.com/queues/platform/limits/ */
 const SEND_BATCH_MAX = 100;
-/**
- * How long after a commit the hand-over waits, so that the changes a busy invoice commits meanwhile go in
- * the same sendBatch and the same marking transaction (one commit per batch instead of one per change: on a
- * hot invoice that second transaction was a quarter of a payment's CPU). Small beside the consumer's own
- * batch timeout (max_batch_timeout = 1 s in wrangler.toml), so the listing's lag barely moves.
- */
-export const CHANGE_BATCH_MS = 50;
 
 interface OutboxRow extends Record<string, SqlStorageValue> {
   version: number;
@@ -96,15 +89,12 @@ export class ChangeFeed implements Capability, Wakeful {
     await this.handOver();
   }
 
-  /**
-   * Hands over CHANGE_BATCH_MS after the transaction commits (a timer runs only once it has returned), with
-   * whatever else committed by then. An eviction meanwhile leaves the rows due: the alarm hands them over.
-   */
+  /** Hands over right after the transaction commits (a microtask runs only once it has returned). */
   private kick(): void {
     if (this.kicked) return;
     this.kicked = true;
     this.ctx.waitUntil(
-      new Promise((resolve) => setTimeout(resolve, CHANGE_BATCH_MS)).then(() => {
+      Promise.resolve().then(() => {
         this.kicked = false;
         return this.handOver();
       }),
@@ -147,13 +137,17 @@ export class ChangeFeed implements Capability, Wakeful {
       const last = due.at(-1)!.version;
       // Handed over: only the newest row stays, for the next change's version and previous summary.
       this.ctx.storage.transactionSync(() => {
-        sql.exec(
-          "DELETE FROM change_outbox WHERE version <= ? AND version < (SELECT MAX(version) FROM change_outbox)",
-          last,
-        );
+        sql.exec("DELETE FROM change_outbox WHERE version < ? AND version <= ?", this.newest(), last);
         sql.exec("UPDATE change_outbox SET handover_at = NULL WHERE version <= ?", last);
       });
     }
     await this.host.rearm();
+  }
+
+  private newest(): number {
+    return (
+      this.ctx.storage.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM change_outbox").one()
+        .v ?? 0
+    );
   }
 }
