@@ -56,6 +56,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   /** Inside mutate(): a capability's rearm is done once, at the end of the transaction. */
   private mutating = false;
   private rearmDue = false;
+  /**
+   * The invoice a command answered with (withInvoice, always a command's last step), which the change
+   * record of the same transaction reuses instead of reading the reports and the pause again.
+   */
+  private answered: InvoiceState | undefined;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -240,6 +245,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.ctx.storage.transactionSync(() => {
       this.mutating = true;
       this.rearmDue = false;
+      this.answered = undefined;
       try {
         if (creates && !this.ready) {
           migrate(this.ctx.storage.sql, this.capabilities);
@@ -265,6 +271,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         return result;
       } finally {
         this.mutating = false;
+        this.answered = undefined;
       }
     });
   }
@@ -274,7 +281,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
    * sources come from the previous record plus this transaction's lines, so the hot path never scans lines.
    */
   private announce(facts: ChangeFacts): void {
-    const s = this.state();
+    const s = this.answered ?? this.state();
     if (!s) return;
     this.changes.record(
       s.merchantId,
@@ -322,7 +329,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     value: (v: T, invoice: InvoiceState, result: Extract<CommandResult<T>, { ok: true }>) => R,
   ): CommandResult<R> {
     if (!result.ok) return result;
-    return { ok: true, value: value(result.value, this.state()!, result), created: result.created };
+    this.answered = this.state()!;
+    return { ok: true, value: value(result.value, this.answered, result), created: result.created };
   }
 
   private page<T extends { seq: number }>(
