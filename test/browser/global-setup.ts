@@ -20,6 +20,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const ADMIN_TOKEN = "browser-test-admin-token";
 const SESSION_SECRET = "browser-test-session-secret-0123456789abcdef0123";
 
+/**
+ * The package's flags, for AWS Lambda, less --single-process: in one process, closing a test's context takes
+ * the whole browser down (every later test then finds it closed), and a machine with several cores gains
+ * nothing from it. https://github.com/Sparticuz/chromium#usage-with-playwright
+ */
+const browserArgs = () => chromium.args.filter((a) => a !== "--single-process");
+
 export default async function setup(project: TestProject) {
   const server = await startWrangler({
     cwd: ROOT,
@@ -29,7 +36,7 @@ export default async function setup(project: TestProject) {
   try {
     browser = await playwright.launchServer({
       executablePath: await chromium.executablePath(),
-      args: chromium.args,
+      args: browserArgs(),
       headless: true,
     });
     const acme = await seedQuickStart(new Api(server.origin, ADMIN_TOKEN));

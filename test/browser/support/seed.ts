@@ -33,13 +33,18 @@ const sample = JSON.parse(
   readFileSync(new URL("../../fixtures/razorpay/invoice.partially_paid.json", import.meta.url), "utf8"),
 );
 
-/** A Razorpay invoice.partially_paid event (shaped like the published sample) for one of our invoices. */
+/**
+ * A Razorpay invoice.partially_paid event (shaped like the published sample) for one of our invoices. Razorpay's
+ * invoice facts replace ours (README, Razorpay), so the event carries the invoice's own number, due date and
+ * customer, and only the figures differ.
+ */
 export function razorpayPayment(o: {
   invoiceId: string;
   paymentId: string;
   amount: number;
   total: number;
   paid: number;
+  number?: string;
 }) {
   const e = structuredClone(sample);
   e.payload.payment.entity = {
@@ -51,6 +56,9 @@ export function razorpayPayment(o: {
   e.payload.invoice.entity = {
     ...e.payload.invoice.entity,
     id: o.invoiceId,
+    invoice_number: o.number ?? null,
+    customer_details: { ...e.payload.invoice.entity.customer_details, ...CUSTOMER_DETAILS },
+    expire_by: Date.parse("2027-02-15T00:00:00Z") / 1000,
     amount: o.total,
     amount_paid: o.paid,
     amount_due: o.total - o.paid,
@@ -58,6 +66,9 @@ export function razorpayPayment(o: {
   };
   return e;
 }
+
+const CUSTOMER = { name: "Priya Sharma", email: "priya@example.com" };
+const CUSTOMER_DETAILS = { ...CUSTOMER, contact: "9000090001" };
 
 export interface Portfolio {
   merchant: Merchant;
@@ -77,7 +88,7 @@ export async function seedPortfolio(api: Api, name = "Globex Supplies"): Promise
   const merchant = await api.createMerchant(uniqueId("globex"), name, {
     providers: { razorpay: { webhook_secrets: [RAZORPAY_SECRET] } },
   });
-  const customer = { name: "Priya Sharma", email: "priya@example.com" };
+  const customer = CUSTOMER;
   const partly = "GX-2001";
   const open = "GX-2002";
   const mismatch = "inv_GX2003";
@@ -104,6 +115,7 @@ export async function seedPortfolio(api: Api, name = "Globex Supplies"): Promise
     amount: 10000,
     total: 300000,
     paid: 15000,
+    number: "2003",
   });
   const delivered = await api.razorpay(merchant.id, event, RAZORPAY_SECRET);
   want(delivered, [200], "razorpay delivery");
