@@ -29,12 +29,13 @@ export async function csrfValid(
 
 /** The sign-in form's token: bound to a random pre-session cookie set with the form. */
 export async function signInToken(c: Context<DashEnv>): Promise<string> {
+  const secret = sessionSecret(c);
   let pre = getCookie(c, PRE_SESSION_COOKIE);
   if (!pre || !/^pre_[A-Za-z0-9]{24}$/.test(pre)) {
     pre = randomId("pre", 24);
     setCookie(c, PRE_SESSION_COOKIE, pre, cookieOptions(c, 3600));
   }
-  return csrfToken(sessionSecret(c), pre, "sign-in");
+  return csrfToken(secret, pre, "sign-in");
 }
 
 export async function signInTokenValid(c: Context<DashEnv>, presented: unknown): Promise<boolean> {

@@ -4,7 +4,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { apiKeyIdActive, getMerchant } from "../merchants/store";
 import { CSRF_FIELD, csrfValid } from "./csrf";
-import { endSession, readSession, sessionSecret } from "./session";
+import { endSession, readSession, sessionRevoked, sessionSecret } from "./session";
 import type { DashEnv } from "./types";
 
 export const SIGN_IN_PATH = "/dashboard/sign-in";
@@ -21,11 +21,12 @@ export const requireSession = (): MiddlewareHandler<DashEnv> => async (c, next) 
     endSession(c);
     return toSignIn(c);
   }
-  const [keyActive, merchant] = await Promise.all([
+  const [keyActive, merchant, revoked] = await Promise.all([
     apiKeyIdActive(c.env.MERCHANTS, session.mid, session.kid),
     getMerchant(c.env.MERCHANTS, session.mid),
+    sessionRevoked(c.env.MERCHANTS, session.sid),
   ]);
-  if (!keyActive || !merchant) {
+  if (!keyActive || !merchant || revoked) {
     endSession(c);
     return toSignIn(c);
   }

@@ -76,3 +76,22 @@ export async function readSession(c: Context<DashEnv>, now = Date.now()): Promis
 }
 
 export const endSession = (c: Context<DashEnv>) => deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+
+// Sign-out revokes the session on the server too, not only in the browser: a copy of the cookie taken before
+// sign-out is refused afterwards. The revocation is a KV key that expires with the session; read through the
+// edge cache like every other KV read here, so it holds at once in this isolate and within ~60 s elsewhere.
+const revokedKey = (sid: string) => `session-revoked:${sid}`;
+const revokedHere = new Set<string>();
+const MIN_KV_TTL_SECONDS = 60;
+
+export async function revokeSession(kv: KVNamespace, s: Session, now = Date.now()): Promise<void> {
+  if (revokedHere.size > 10_000) revokedHere.clear();
+  revokedHere.add(s.sid);
+  const ttl = Math.max(MIN_KV_TTL_SECONDS, s.exp - Math.floor(now / 1000));
+  await kv.put(revokedKey(s.sid), "1", { expirationTtl: ttl });
+}
+
+export async function sessionRevoked(kv: KVNamespace, sid: string): Promise<boolean> {
+  if (revokedHere.has(sid)) return true;
+  return (await kv.get(revokedKey(sid), { cacheTtl: MIN_KV_TTL_SECONDS })) !== null;
+}

@@ -1,10 +1,11 @@
 import type { Context } from "hono";
 import { toSignIn } from "../guard";
-import { endSession } from "../session";
+import { endSession, revokeSession } from "../session";
 import type { DashEnv } from "../types";
 
-/** Clears the session cookie (the guard has checked the form's token) and returns to the sign-in form. */
-export function signOut(c: Context<DashEnv>) {
+/** Revokes the session and clears its cookie (the guard has checked the form's token), then back to sign-in. */
+export async function signOut(c: Context<DashEnv>) {
+  await revokeSession(c.env.MERCHANTS, c.get("session")!);
   endSession(c);
   c.set("outcome", "signed_out");
   return toSignIn(c);
