@@ -45,9 +45,13 @@ export function formatInstant(iso: string | null, timeZone: string, locale = "en
   if (!iso) return "—";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
+  // Components rather than dateStyle/timeStyle, which ECMA-402 does not allow together with timeZoneName.
   return new Intl.DateTimeFormat(locale, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZone,
     timeZoneName: "short",
   }).format(date);
