@@ -184,7 +184,7 @@ describe("CSRF", () => {
     const good = tokenOf(html, payAction(inv.id));
     const otherSession = await signIn(m.key);
     const otherHtml = (await fetchPage("GET", page(inv.id), { cookie: otherSession })).text;
-    const attempts = [
+    const attempts: Array<{ cookie: string; form: Record<string, string>; origin?: string | null }> = [
       { cookie, form: { idempotency_key: idem, amount: "1" } },
       { cookie, form: { csrf_token: "", idempotency_key: idem, amount: "1" } },
       {
