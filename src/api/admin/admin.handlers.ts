@@ -12,6 +12,8 @@ async function view(kv: KVNamespace, m: MerchantRecord) {
   const keys = await store.listApiKeys(kv, m.id);
   return {
     ...redact({ id: m.id, name: m.name, providers: m.providers, notifications: m.notifications }),
+    // Stored before the setting existed: the default.
+    timezone: m.timezone ?? "UTC",
     secrets: await listSecrets(m.providers),
     api_keys: keys.map(({ id, prefix, created_at }) => ({ id, prefix, created_at })),
     created_at: m.created_at,
