@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { uniqueId } from "../support/api";
 import { shot, useBrowser } from "../support/browser";
-import { flash, signIn } from "../support/dashboard";
+import { flash, posted, signIn } from "../support/dashboard";
 import { RAZORPAY_SECRET, razorpayPayment, seedPortfolio, WRONG_SECRET } from "../support/seed";
 
 const t = useBrowser();
@@ -43,10 +43,7 @@ describe("deliveries", () => {
     await expect(page.getByRole("row").filter({ hasText: "applied" }).count()).resolves.toBe(0);
 
     // Retried before the fix: refused again, and nothing is applied.
-    await Promise.all([
-      page.waitForURL(/\/dashboard\/deliveries/),
-      rows.first().getByRole("button", { name: "Retry" }).click(),
-    ]);
+    await posted(page, "retried", () => rows.first().getByRole("button", { name: "Retry" }).click());
     await expect(flash(page).textContent()).resolves.toContain("Retried: refused");
     expect((await t.api.call("GET", `/v1/invoices/${invoiceId}`, { token: p.merchant.key })).status).toBe(
       404,
@@ -62,10 +59,7 @@ describe("deliveries", () => {
 
     await page.goto("/dashboard/deliveries?outcome=refused");
     const original = page.getByRole("row").filter({ hasText: "refused" }).first();
-    await Promise.all([
-      page.waitForURL(/\/dashboard\/deliveries/),
-      original.getByRole("button", { name: "Retry" }).click(),
-    ]);
+    await posted(page, "retried", () => original.getByRole("button", { name: "Retry" }).click());
     await expect(flash(page).textContent()).resolves.toContain("Retried: applied");
     await shot(page, "deliveries-retried");
     const lines = await t.api.lines(p.merchant.key, invoiceId);

@@ -3,7 +3,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { shot, useBrowser } from "../support/browser";
-import { flash, formData, paymentForm, signIn, term } from "../support/dashboard";
+import { flash, formData, paymentForm, posted, signIn, term } from "../support/dashboard";
 import { seedPortfolio } from "../support/seed";
 
 const t = useBrowser();
@@ -55,10 +55,9 @@ describe("invoices and payments", () => {
     await form.getByLabel("Amount", { exact: true }).fill("150.25");
     await form.getByLabel("Method").selectOption("upi");
     await form.getByLabel("Reference").fill("UPI-4471");
-    await Promise.all([
-      page.waitForURL(/\/dashboard\/invoices\/GX-2001$/),
+    await posted(page, "payment_recorded", () =>
       form.getByRole("button", { name: "Record payment" }).click(),
-    ]);
+    );
     await expect(flash(page).textContent()).resolves.toContain("Payment recorded.");
     await shot(page, "payments-invoice-after");
     await expect(term(page, "Amount paid").textContent()).resolves.toContain("550.25");
@@ -87,22 +86,28 @@ describe("invoices and payments", () => {
     expect(sent.csrf_token).toBeTruthy();
 
     // A double click: the browser sends the form twice, the second cancelling the first navigation.
-    await Promise.all([
-      page.waitForURL(/\/dashboard\/invoices\/GX-2001$/),
+    await posted(page, "payment_recorded", () =>
       form.evaluate((f) => {
         (f as HTMLFormElement).requestSubmit();
         (f as HTMLFormElement).requestSubmit();
       }),
-    ]);
+    );
     await page.getByRole("heading", { level: 1, name: "Invoice 2001" }).waitFor();
     // The same form state posted again later (a reload that resubmits, a back-and-resend): same key.
     const action = await form.getAttribute("action");
     expect(action).toBeTruthy();
-    const again = await page.request.post(action ?? "", { form: sent, maxRedirects: 0 });
+    // From the same page, as the browser would send it (Origin: the dashboard's own, which Hono's csrf checks).
+    const again = await page.request.post(action ?? "", {
+      form: sent,
+      maxRedirects: 0,
+      headers: { origin: t.origin },
+    });
     await again.body();
     expect(again.status()).toBe(303);
-    await page.reload();
+    await page.goto(`/dashboard/invoices/${p.partly}`);
     await shot(page, "payments-double-submit");
+    // A form rendered anew is a new payment: its key is not the one sent.
+    expect((await formData(paymentForm(page))).idempotency_key).not.toBe(sent.idempotency_key);
     await expect(term(page, "Amount due").textContent()).resolves.toContain("500.00");
 
     const lines = await t.api.lines(p.merchant.key, p.partly);
@@ -125,7 +130,7 @@ describe("invoices and payments", () => {
     await tabTo(page, "Amount");
     await page.keyboard.type("75.50");
     await tabTo(page, "Record payment");
-    await Promise.all([page.waitForURL(/\/dashboard\/invoices\/GX-2001$/), page.keyboard.press("Enter")]);
+    await posted(page, "payment_recorded", () => page.keyboard.press("Enter"));
     await expect(flash(page).textContent()).resolves.toContain("Payment recorded.");
     await shot(page, "payments-keyboard");
     await expect(term(page, "Amount due").textContent()).resolves.toContain("524.50");

@@ -1,7 +1,7 @@
 // Reminders paused from the invoice page, and one merchant's session never reaching another's data.
 import { describe, expect, it } from "vitest";
 import { shot, useBrowser } from "../support/browser";
-import { flash, signIn, visit } from "../support/dashboard";
+import { flash, posted, signIn, visit } from "../support/dashboard";
 import { seedPortfolio } from "../support/seed";
 
 const t = useBrowser();
@@ -12,20 +12,18 @@ describe("reminders", () => {
     const page = await t.newPage();
     await signIn(page, p.merchant.key);
     await page.goto(`/dashboard/invoices/${p.open}`);
-    await Promise.all([
-      page.waitForURL(/\/dashboard\/invoices\/GX-2002$/),
+    await posted(page, "reminders_paused", () =>
       page.getByRole("button", { name: "Pause reminders" }).click(),
-    ]);
+    );
     await expect(flash(page).textContent()).resolves.toMatch(/paused/i);
     await shot(page, "reminders-paused");
     await expect(page.getByRole("button", { name: "Resume reminders" }).count()).resolves.toBe(1);
     await expect(page.getByRole("button", { name: "Pause reminders" }).count()).resolves.toBe(0);
     expect((await t.api.invoice(p.merchant.key, p.open)).reminders).toBe("paused");
 
-    await Promise.all([
-      page.waitForURL(/\/dashboard\/invoices\/GX-2002$/),
+    await posted(page, "reminders_resumed", () =>
       page.getByRole("button", { name: "Resume reminders" }).click(),
-    ]);
+    );
     await expect(flash(page).textContent()).resolves.toMatch(/resumed/i);
     expect((await t.api.invoice(p.merchant.key, p.open)).reminders).toBe("active");
   });

@@ -53,9 +53,10 @@ describe("dashboard sign-in", () => {
     expect(new URL(page.url()).pathname).toBe(SIGN_IN);
   });
 
-  it("signs out: the cookie is cleared and every page goes back to the sign-in form", async () => {
+  it("signs out: the cookie is cleared, every page goes back to the sign-in form, a copied cookie is refused", async () => {
     const page = await t.newPage();
     await signIn(page, t.acme.key);
+    const copied = await page.context().cookies();
     await Promise.all([
       page.waitForURL(/\/dashboard\/sign-in$/),
       page.getByRole("button", { name: "Sign out" }).click(),
@@ -66,6 +67,11 @@ describe("dashboard sign-in", () => {
       await page.goto(path);
       expect(new URL(page.url()).pathname, path).toBe(SIGN_IN);
     }
+    // The cookie as it was before sign-out, replayed from elsewhere: the session ended on the server too.
+    const replay = await t.newPage();
+    await replay.context().addCookies(copied);
+    await replay.goto("/dashboard");
+    expect(new URL(replay.url()).pathname).toBe(SIGN_IN);
   });
 
   it("ends a session whose key was revoked: the old cookie replayed is refused", async () => {

@@ -29,6 +29,14 @@ export const term = (page: Page, dt: string): Locator =>
     .filter({ hasText: new RegExp(`^\\s*${dt}\\s*$`) })
     .locator("xpath=following-sibling::dd[1]");
 
+/**
+ * Runs an action that posts a form, and waits for the redirect back (POST/redirect/GET) that carries the
+ * flash `code` in its query (?flash=payment_recorded).
+ */
+export async function posted(page: Page, code: string, action: () => Promise<unknown>): Promise<void> {
+  await Promise.all([page.waitForURL((u) => u.searchParams.get("flash") === code), action()]);
+}
+
 /** The flash message shown after a POST (role=status). */
 export const flash = (page: Page): Locator => page.getByRole("status");
 
