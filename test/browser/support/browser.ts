@@ -15,6 +15,7 @@ export function useBrowser() {
   const api = new Api(ctx.origin, ctx.adminToken);
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
+  const fileContexts: BrowserContext[] = [];
   beforeAll(async () => {
     browser = await chromium.connect(ctx.wsEndpoint);
   });
@@ -22,13 +23,17 @@ export function useBrowser() {
     for (const c of contexts.splice(0)) await c.close();
   });
   afterAll(async () => {
+    for (const c of fileContexts.splice(0)) await c.close();
     await browser?.close();
   });
-  /** A page in a new context (no cookies), its relative URLs on the Worker. */
-  const newPage = async (): Promise<Page> => {
+  /**
+   * A page in a new context (no cookies), its relative URLs on the Worker; closed after the test, or with
+   * `forFile` after the file's last test (a session that several tests share).
+   */
+  const newPage = async ({ forFile = false } = {}): Promise<Page> => {
     if (!browser) throw new Error("the browser is not connected");
     const context = await browser.newContext({ baseURL: ctx.origin, viewport: { width: 1280, height: 900 } });
-    contexts.push(context);
+    (forFile ? fileContexts : contexts).push(context);
     return context.newPage();
   };
   return { ...ctx, api, newPage, browser: () => browser };
