@@ -1,11 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { openSealedCursor, sealCursor } from "../../lib/cursor";
 import { ApiError, notFound } from "../../lib/errors";
 import type { AppEnv } from "../../lib/types";
 import { type MerchantRecord, NotificationsSchema, redact } from "../../merchants/config";
 import { applyMerchantPatch } from "../../merchants/patch";
 import { listSecrets } from "../../merchants/secrets";
 import * as store from "../../merchants/store";
-import { fromBase64Url, toBase64Url } from "../cursor";
 import type * as routes from "./admin.routes";
 
 async function view(kv: KVNamespace, m: MerchantRecord) {
@@ -94,26 +94,24 @@ export const patchMerchant: RouteHandler<typeof routes.patchMerchant, AppEnv> = 
   return c.json(await view(c.env.MERCHANTS, record), 200);
 };
 
-const LIST_CURSOR = "m1.";
+const LIST_SCOPE = "merchants";
+const notOurCursor = () => new ApiError(422, "invalid_cursor", "cursor: is not a cursor this API issued");
 
 export const listMerchants: RouteHandler<typeof routes.listMerchants, AppEnv> = async (c) => {
   const { cursor, limit } = c.req.valid("query");
-  let inner: string | undefined;
-  if (cursor !== undefined) {
-    const decoded = fromBase64Url(cursor);
-    if (!decoded?.startsWith(LIST_CURSOR) || decoded.length === LIST_CURSOR.length) {
-      throw new ApiError(422, "invalid_cursor", "cursor: is not a cursor this API issued");
-    }
-    inner = decoded.slice(LIST_CURSOR.length);
-  }
+  // KV's cursor is opaque, so it is sealed under the admin token (the one secret /admin has) rather than
+  // checked: only a cursor this API issued reaches KV. Rotating the token ends the pages in flight (422).
+  const key = c.env.ADMIN_TOKEN;
+  const inner = cursor === undefined ? undefined : await openSealedCursor(cursor, LIST_SCOPE, key);
+  if (inner === null) throw notOurCursor();
   let page: Awaited<ReturnType<typeof store.listMerchants>>;
   try {
     page = await store.listMerchants(c.env.MERCHANTS, limit, inner);
   } catch {
-    // KV refuses a cursor it did not issue.
-    throw new ApiError(422, "invalid_cursor", "cursor: is not a cursor this API issued");
+    // A sealed cursor KV no longer takes (it expired, or the namespace changed under it).
+    throw notOurCursor();
   }
-  const next = page.cursor === null ? null : toBase64Url(`${LIST_CURSOR}${page.cursor}`);
+  const next = page.cursor === null ? null : await sealCursor(page.cursor, LIST_SCOPE, key);
   return c.json({ data: page.items, has_more: next !== null, next_cursor: next }, 200);
 };
 

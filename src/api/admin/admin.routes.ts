@@ -7,7 +7,9 @@ import {
   errorResponse,
   jsonBody,
   jsonResponse,
+  MERGE_PATCH_TYPES,
   MerchantIdParam,
+  mergePatchBody,
   PageQuery,
   paramRefusals,
 } from "../schemas";
@@ -88,23 +90,20 @@ export const MerchantPatchSchema = z
   .strict()
   .openapi("MerchantPatch");
 
-const mergePatchBody = {
-  content: {
-    "application/merge-patch+json": { schema: MerchantPatchSchema },
-    "application/json": { schema: MerchantPatchSchema },
-  },
-  required: true,
-  description: "A JSON Merge Patch of the configuration, with per-provider add_secrets and remove_secrets",
-};
-
 export const patchMerchant = createRoute({
   method: "patch",
   path: "/admin/merchants/{merchantId}",
   tags,
   security,
   summary: "Change some settings, or add or remove one secret, without resending the rest",
-  middleware: jsonObjectBody("required", ["application/merge-patch+json", "application/json"]),
-  request: { params: z.object({ merchantId: MerchantIdParam }), body: mergePatchBody },
+  middleware: jsonObjectBody("required", MERGE_PATCH_TYPES),
+  request: {
+    params: z.object({ merchantId: MerchantIdParam }),
+    body: mergePatchBody(
+      MerchantPatchSchema,
+      "A JSON Merge Patch of the configuration, with per-provider add_secrets and remove_secrets",
+    ),
+  },
   responses: {
     ...bodyRefusals,
     200: jsonResponse(MerchantSchema, "The configuration after the patch"),
