@@ -2,8 +2,9 @@
 // that need attention; and the merchant's time zone setting that its dates follow.
 import { describe, expect } from "vitest";
 import { ADMIN, call, createInvoice, createMerchant, it, track } from "../../helpers";
-import { fetchPage, signIn } from "../../support/dashboard";
+import { fetchPage, hiddenOf, signIn, tokenOf } from "../../support/dashboard";
 import { indexedAt } from "../../support/portfolio";
+import { dropAlarm, listReminders, pay, settled, setup, until } from "../../support/reminders";
 import { deliverStandardPayment, STANDARD_SECRET } from "../../support/standard-payment";
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -79,5 +80,45 @@ describe("the merchant's time zone", () => {
     expect(settings.text).toContain("Times on these pages are shown in Asia/Kolkata.");
     expect((await patch(null)).status).toBe(200);
     expect(await get()).toBe("UTC");
+  });
+});
+
+describe("failed reminders", () => {
+  it("lists an invoice whose reminder failed, from the index, and resends it from the invoice page", async () => {
+    const { m, id, stub } = await setup([400, 200]);
+    track(m.id, id);
+    expect((await pay(m.key, id, 25000)).status).toBe(201);
+    const [failed] = await until(() => listReminders(m.key, id), settled);
+    expect(failed).toMatchObject({ status: "failed" });
+    const cookie = await signIn(m.key);
+    // The change feed carries reminder_failed to the index; the overview reads it from there.
+    const deadline = Date.now() + 15_000;
+    let section = "";
+    while (Date.now() < deadline) {
+      const html = (await fetchPage("GET", "/dashboard", { cookie })).text;
+      section = html.slice(
+        html.indexOf(">Failed reminders</h2>"),
+        html.indexOf(">Failed merchant events</h2>"),
+      );
+      if (section.includes("INV-7")) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(section).toContain(`<a href="/dashboard/invoices/${id}">INV-7</a>`);
+    expect(section).toContain("Asha Rao");
+    expect(section).toContain("₹750.00");
+    const action = `/dashboard/invoices/${id}/reminders/${failed!.id}/resend`;
+    const html = (await fetchPage("GET", `/dashboard/invoices/${id}`, { cookie })).text;
+    const form = {
+      csrf_token: tokenOf(html, action),
+      idempotency_key: hiddenOf(html, action, "idempotency_key"),
+    };
+    const res = await fetchPage("POST", action, { cookie, form });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/dashboard/invoices/${id}?flash=reminder_resent`);
+    // The same form again replays the resend: still one new reminder.
+    expect((await fetchPage("POST", action, { cookie, form })).status).toBe(303);
+    const all = await listReminders(m.key, id);
+    expect(all.filter((r: any) => r.resend_of === failed!.id)).toHaveLength(1);
+    await dropAlarm(stub);
   });
 });
