@@ -213,6 +213,13 @@ describe("CSRF", () => {
     expect(noToken.status).toBe(403);
     expect(noToken.headers.getSetCookie().some((c) => c.startsWith("il_session="))).toBe(false);
     expect(await getLines(m.key, inv.id)).toEqual([]);
+    // A form body over 16 KiB is refused before it is read.
+    const huge = await fetchPage("POST", payAction(inv.id), {
+      cookie,
+      form: { csrf_token: good, idempotency_key: idem, amount: "1", reference: "x".repeat(17 * 1024) },
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain('role="alert"');
     // The good token works, so the refusals above were for what each changed.
     const ok = await fetchPage("POST", payAction(inv.id), {
       cookie,

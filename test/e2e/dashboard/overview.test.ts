@@ -78,6 +78,10 @@ describe("the merchant's time zone", () => {
     const cookie = await signIn(m.key);
     const settings = await fetchPage("GET", "/dashboard/settings", { cookie });
     expect(settings.text).toContain("Times on these pages are shown in Asia/Kolkata.");
+    // A PUT that leaves it out would reset it: refused like a PUT that would drop secrets.
+    const put = await call("PUT", `/admin/merchants/${m.id}`, { key: ADMIN, body: { name: "Renamed" } });
+    expect(put.status).toBe(409);
+    expect(put.body.error.message).toContain("timezone (Asia/Kolkata)");
     expect((await patch(null)).status).toBe(200);
     expect(await get()).toBe("UTC");
   });
