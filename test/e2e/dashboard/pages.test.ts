@@ -200,6 +200,10 @@ describe("dashboard pages", () => {
       // Nothing inline for the CSP to need: no script element and no style attribute or element.
       expect(page.text).not.toMatch(/<script|<style|\sstyle=/i);
     }
+    const missing = await fetchPage("GET", "/dashboard/no-such-page", { cookie });
+    expect(missing.status).toBe(404);
+    expect(missing.text).toMatch(/role="alert"[^>]*>There is no such page\./);
+    expect(missing.headers.get("content-security-policy")).toContain("default-src 'none'");
     const css = await fetchPage("GET", "/dashboard/assets/dashboard.css");
     expect(css.status).toBe(200);
     expect(css.headers.get("content-type")).toContain("text/css");
