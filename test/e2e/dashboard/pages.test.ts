@@ -104,6 +104,16 @@ describe("dashboard pages", () => {
     const after = await fetchPage("GET", retried.headers.get("location")!, { cookie });
     expect(after.text).toMatch(/<p role="status"[^>]*>Retried: applied<\/p>/);
     expect((await getLines(m.key, inv)).map((l) => l.amount)).toEqual([1000]);
+    // The invoice (first heard of through this payment) shows the line with its source, and the event with its
+    // raw body collapsed and escaped.
+    const detail = await fetchPage("GET", `/dashboard/invoices/${inv}`, { cookie });
+    expect(detail.status).toBe(200);
+    expect(detail.text).toContain(`<h1>Invoice ${inv}</h1>`);
+    expect(detail.text).toMatch(/<td>payment<\/td><td>standard<\/td>/);
+    expect(detail.text).toMatch(
+      /<details><summary>[^<]* · standard · payment\.recorded · applied<\/summary>/,
+    );
+    expect(detail.text).toContain("<pre>{&quot;type&quot;:&quot;payment.recorded&quot;");
   });
 
   it("never renders a secret: API key, provider secrets, notification secret, SESSION_SECRET", async () => {
