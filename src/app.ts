@@ -8,6 +8,7 @@ import { apiRateLimits } from "./api/rate-limits";
 import remindersRouter from "./api/reminders/reminders.index";
 import webhookDeliveriesRouter from "./api/webhook-deliveries/webhook-deliveries.index";
 import { registerContract } from "./contract";
+import dashboard from "./dashboard";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import { documentChargebee } from "./dialects/chargebee/chargebee-openapi";
 import refrensDialect from "./dialects/refrens/refrens.index";
@@ -32,6 +33,7 @@ app.route("/", portfolioRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 app.route("/", referencePage);
+app.route("/dashboard", dashboard);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });

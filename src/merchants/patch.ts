@@ -67,7 +67,12 @@ export async function applyMerchantPatch(
   stored: MerchantConfig,
   patch: Record<string, unknown>,
 ): Promise<MerchantConfig> {
-  const base = { name: stored.name, providers: stored.providers, notifications: stored.notifications };
+  const base = {
+    name: stored.name,
+    providers: stored.providers,
+    notifications: stored.notifications,
+    ...(stored.timezone === undefined ? {} : { timezone: stored.timezone }),
+  };
   const { providers, ...rest } = patch;
   const merged = mergePatch(base, rest) as Record<string, unknown>;
   let nextProviders = merged.providers as Record<string, unknown>;

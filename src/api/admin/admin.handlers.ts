@@ -12,6 +12,8 @@ async function view(kv: KVNamespace, m: MerchantRecord) {
   const keys = await store.listApiKeys(kv, m.id);
   return {
     ...redact({ id: m.id, name: m.name, providers: m.providers, notifications: m.notifications }),
+    // Stored before the setting existed: the default.
+    timezone: m.timezone ?? "UTC",
     secrets: await listSecrets(m.providers),
     api_keys: keys.map(({ id, prefix, created_at }) => ({ id, prefix, created_at })),
     created_at: m.created_at,
@@ -41,6 +43,9 @@ async function refuseSilentDrop(kv: KVNamespace, id: string, sent: Record<string
   const defaults = JSON.stringify(NotificationsSchema.parse({}));
   if (!("notifications" in sent) && JSON.stringify(stored.notifications) !== defaults) {
     dropped.push("notifications");
+  }
+  if (!("timezone" in sent) && stored.timezone !== undefined && stored.timezone !== "UTC") {
+    dropped.push(`timezone (${stored.timezone})`);
   }
   if (dropped.length === 0) return;
   throw new ApiError(

@@ -23,6 +23,9 @@ export const MerchantSchema = z
     name: z.string(),
     providers: z.record(z.string(), z.unknown()),
     notifications: z.record(z.string(), z.unknown()),
+    timezone: z
+      .string()
+      .openapi({ description: "IANA time zone the dashboard shows times in", example: "UTC" }),
     secrets: z
       .array(
         z.object({
@@ -78,6 +81,10 @@ export const MerchantPatchSchema = z
     providers: z.record(z.string(), ProviderPatch).optional(),
     notifications: z.record(z.string(), z.unknown()).nullable().optional().openapi({
       description: "Merged into the notification settings (RFC 7396); null restores every default",
+    }),
+    timezone: z.string().nullable().optional().openapi({
+      description: "IANA time zone name for the dashboard; null restores UTC",
+      example: "Asia/Kolkata",
     }),
   })
   .strict()
