@@ -37,6 +37,15 @@ export async function refusedLastDay(env: Bindings, merchantId: string, now = Da
   return { items: page.items as DeliveryRecord[], more: page.nextSeq !== null };
 }
 
+/** How far back the overview lists invoices whose reminder failed. */
+export const FAILED_REMINDERS_DAYS = 30;
+
+/** Invoices whose customer reminder failed in the last 30 days, newest first: from the index's record of failures. */
+export async function failedReminders(env: Bindings, merchantId: string, now = Date.now()) {
+  const since = new Date(now - FAILED_REMINDERS_DAYS * DAY_MS).toISOString();
+  return indexFor(env, merchantId).reminderFailures(since, SECTION_LIMIT);
+}
+
 /** A merchant event (issue 9, signed events to the merchant's endpoints) whose delivery failed. */
 export interface FailedMerchantEvent {
   id: string;

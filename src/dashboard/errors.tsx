@@ -53,6 +53,6 @@ export function renderDashboardError(err: Error, c: Context<DashEnv>) {
   return errorPage(
     c,
     500,
-    "Internal error. Nothing was changed unless a confirmation was shown; reload to check.",
+    "Internal error. The action may or may not have been applied: reload the page to see the current state before trying again.",
   );
 }

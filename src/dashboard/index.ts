@@ -6,7 +6,7 @@ import { csrf } from "hono/csrf";
 import { HTTPException } from "hono/http-exception";
 import { limitBody } from "../lib/json-body";
 import { serveStylesheet } from "./assets";
-import { renderDashboardError } from "./errors";
+import { errorPage, renderDashboardError } from "./errors";
 import { deliveryActions } from "./forms/delivery-actions";
 import { invoiceActions } from "./forms/invoice-actions";
 import { requireSession } from "./guard";
@@ -47,5 +47,7 @@ invoiceActions(dashboard);
 dashboard.get("/deliveries", deliveriesPage);
 deliveryActions(dashboard);
 dashboard.get("/settings", settingsPage);
+// Anything else under /dashboard (signed in): a page in the dashboard's frame rather than the API's JSON 404.
+dashboard.all("*", (c) => errorPage(c, 404, "There is no such page."));
 
 export default dashboard;

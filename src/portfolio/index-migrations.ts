@@ -72,4 +72,16 @@ export const INDEX_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX invoices_mismatch_amount ON invoices (amount_key, invoice_id) WHERE provider_mismatch = 1;
       DROP INDEX invoices_flagged;`,
   },
+  {
+    id: "003-reminder-failures",
+    // The invoices whose customer reminder failed (the change feed's reminder_failed), newest failure per
+    // invoice, so the dashboard's overview lists them without waking any invoice. A row says "a reminder of
+    // this invoice failed at failed_at"; the invoice's own reminders list says which, and whether it was resent.
+    sql: `
+      CREATE TABLE reminder_failures (
+        invoice_id TEXT PRIMARY KEY,
+        failed_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX reminder_failures_at ON reminder_failures (failed_at);`,
+  },
 ];

@@ -44,6 +44,9 @@ async function refuseSilentDrop(kv: KVNamespace, id: string, sent: Record<string
   if (!("notifications" in sent) && JSON.stringify(stored.notifications) !== defaults) {
     dropped.push("notifications");
   }
+  if (!("timezone" in sent) && stored.timezone !== undefined && stored.timezone !== "UTC") {
+    dropped.push(`timezone (${stored.timezone})`);
+  }
   if (dropped.length === 0) return;
   throw new ApiError(
     409,

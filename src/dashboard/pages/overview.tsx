@@ -1,6 +1,13 @@
 // GET /dashboard: what is outstanding and how old, what needs attention, what failed.
 import type { Context } from "hono";
-import { agingOf, failedMerchantEvents, needsAttention, refusedLastDay } from "../attention";
+import {
+  agingOf,
+  FAILED_REMINDERS_DAYS,
+  failedMerchantEvents,
+  failedReminders,
+  needsAttention,
+  refusedLastDay,
+} from "../attention";
 import { AgingChart, BUCKETS } from "../chart";
 import { frameOf, viewerOf } from "../context";
 import { formatInstant, formatMoney, todayIn } from "../format";
@@ -15,9 +22,10 @@ const Empty = ({ children }: { children: string }) => <p class="empty">{children
 export async function overviewPage(c: Context<DashEnv>) {
   const v = viewerOf(c);
   const asOf = todayIn(v.timeZone);
-  const [aging, attention, refused, failedEvents, frame] = await Promise.all([
+  const [aging, attention, failed, refused, failedEvents, frame] = await Promise.all([
     agingOf(c.env, v.merchantId, asOf),
     needsAttention(c.env, v.merchantId),
+    failedReminders(c.env, v.merchantId),
     refusedLastDay(c.env, v.merchantId),
     failedMerchantEvents(c.env, v.merchantId),
     frameOf(c, "Overview", "Overview"),
@@ -78,10 +86,18 @@ export async function overviewPage(c: Context<DashEnv>) {
         />
       </Section>
       <Section id="failed-reminders" title="Failed reminders">
-        <Empty>
-          No failed reminders are tracked across invoices yet: each invoice's page lists its reminders, with
-          Resend for failed ones.
-        </Empty>
+        <Listing
+          items={failed}
+          cols={["Failed at", "Invoice", "Customer", "#Amount due"]}
+          empty={`No customer reminder failed in the last ${FAILED_REMINDERS_DAYS} days.`}
+          row={(f) => [
+            formatInstant(f.failedAt, v.timeZone, v.locale),
+            <InvoiceLink id={f.invoice.id} number={f.invoice.number} />,
+            f.invoice.customer.name ?? f.invoice.customer.email ?? "—",
+            formatMoney(f.invoice.amountDue, f.invoice.currency, v.locale),
+          ]}
+        />
+        <p class="muted">Each invoice's page lists its reminders, with Resend for failed ones.</p>
       </Section>
       <Section id="failed-events" title="Failed merchant events">
         <Listing

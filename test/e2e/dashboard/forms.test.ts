@@ -50,6 +50,27 @@ describe("recording a payment from the dashboard", () => {
     expect(after.text).toContain("<dt>Amount due</dt><dd>₹2,690.30</dd>");
   });
 
+  it("works for an invoice id with the characters ids may hold (: . - _)", async () => {
+    const m = await createMerchant();
+    const inv = await createInvoice(m.key, {}, `INV:2026.${Date.now()}-a_b`);
+    track(m.id, inv.id);
+    const cookie = await signIn(m.key);
+    const path = `/dashboard/invoices/${encodeURIComponent(inv.id)}`;
+    const html = (await fetchPage("GET", path, { cookie })).text;
+    const action = `${path}/payments`;
+    const res = await fetchPage("POST", action, {
+      cookie,
+      form: {
+        csrf_token: tokenOf(html, action),
+        idempotency_key: hiddenOf(html, action, "idempotency_key"),
+        amount: "5",
+      },
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`${path}?flash=payment_recorded`);
+    expect((await getLines(m.key, inv.id)).map((l) => l.amount)).toEqual([500]);
+  });
+
   it("records one payment when the same form is submitted twice", async () => {
     const { m, inv, cookie } = await setup();
     const html = (await fetchPage("GET", page(inv.id), { cookie })).text;
@@ -213,6 +234,13 @@ describe("CSRF", () => {
     expect(noToken.status).toBe(403);
     expect(noToken.headers.getSetCookie().some((c) => c.startsWith("il_session="))).toBe(false);
     expect(await getLines(m.key, inv.id)).toEqual([]);
+    // A form body over 16 KiB is refused before it is read.
+    const huge = await fetchPage("POST", payAction(inv.id), {
+      cookie,
+      form: { csrf_token: good, idempotency_key: idem, amount: "1", reference: "x".repeat(17 * 1024) },
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.text).toContain('role="alert"');
     // The good token works, so the refusals above were for what each changed.
     const ok = await fetchPage("POST", payAction(inv.id), {
       cookie,
