@@ -56,10 +56,12 @@ export default defineConfig({
         test: { ...common, name: "rate-limits", include: [RATE_LIMIT_TESTS] },
       },
       {
-        // One wrangler dev and one Chromium for the run; files one at a time, as the machine has 2 cores.
+        // One wrangler dev and one Chromium for the run; files one at a time, and only after the workerd
+        // projects are done (groupOrder), as the machine has 2 cores.
         test: {
           ...common,
           name: "browser",
+          sequence: { groupOrder: 1 },
           environment: "node",
           include: [BROWSER_TESTS],
           globalSetup: ["test/browser/global-setup.ts"],
