@@ -21,11 +21,15 @@ const ADMIN_TOKEN = "browser-test-admin-token";
 const SESSION_SECRET = "browser-test-session-secret-0123456789abcdef0123";
 
 /**
- * The package's flags, for AWS Lambda, less --single-process: in one process, closing a test's context takes
- * the whole browser down (every later test then finds it closed), and a machine with several cores gains
- * nothing from it. https://github.com/Sparticuz/chromium#usage-with-playwright
+ * The package's flags, for AWS Lambda, less three:
+ * - --single-process: in one process, closing a test's context takes the whole browser down (every later test
+ *   then finds it closed), and a machine with several cores gains nothing from it;
+ * - --disable-web-security and --allow-running-insecure-content: the tests must see the browser enforce the
+ *   pages' Content-Security-Policy and same-origin rules as a merchant's browser would.
+ * https://github.com/Sparticuz/chromium#usage-with-playwright
  */
-const browserArgs = () => chromium.args.filter((a) => a !== "--single-process");
+const DROPPED = new Set(["--single-process", "--disable-web-security", "--allow-running-insecure-content"]);
+const browserArgs = () => chromium.args.filter((a) => !DROPPED.has(a));
 
 export default async function setup(project: TestProject) {
   const server = await startWrangler({

@@ -120,6 +120,28 @@ describe("every page", () => {
     await checkPage(page, path);
   });
 
+  it("the browser itself refuses an injected inline script and a framing of the page", async () => {
+    await page.goto("/dashboard");
+    // An injected <script> (what an XSS would add) is blocked by the CSP, and the browser reports it.
+    const violations = page.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const seen: string[] = [];
+          document.addEventListener("securitypolicyviolation", (e) => seen.push(e.effectiveDirective));
+          const s = document.createElement("script");
+          s.textContent = "window.__injected = true";
+          document.body.append(s);
+          setTimeout(() => resolve(seen), 200);
+        }),
+    );
+    await expect(violations).resolves.toContain("script-src-elem");
+    await expect(page.evaluate(() => (window as { __injected?: boolean }).__injected)).resolves.toBeUndefined();
+    // A page that frames the dashboard gets nothing: frame-ancestors 'none' / X-Frame-Options: DENY.
+    await page.setContent('<iframe id="f" src="' + new URL("/dashboard", page.url()).href + '"></iframe>');
+    const framed = await page.frameLocator("#f").locator("h1").count();
+    expect(framed).toBe(0);
+  });
+
   it("shows the mismatch and the refused delivery where the merchant looks first, the overview", async () => {
     await page.goto("/dashboard");
     const attention = page.locator("section", {
