@@ -65,4 +65,6 @@ export interface InvoiceChange {
   /** When the change committed (ISO 8601). */
   at: string;
   invoice: InvoiceSummary;
+  /** Present (false) only when the change's lines asked for no merchant events (Chargebee's skip header). */
+  merchantEvents?: false;
 }

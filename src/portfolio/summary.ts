@@ -28,6 +28,11 @@ export interface ChangeFacts {
   paymentsApplied: number;
   reversalsApplied: number;
   reminderFailed?: boolean;
+  /**
+   * False when every line this transaction wrote asked that the merchant not be told (Chargebee's
+   * `chargebee-event-webhook: all-disabled`): the change still feeds the index, but sends no merchant event.
+   */
+  merchantEvents?: boolean;
 }
 
 export function kindsOf(prev: InvoiceSummary | null, next: InvoiceSummary, facts: ChangeFacts): ChangeKind[] {

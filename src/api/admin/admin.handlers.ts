@@ -5,6 +5,7 @@ import { type MerchantRecord, NotificationsSchema, redact } from "../../merchant
 import { applyMerchantPatch } from "../../merchants/patch";
 import { listSecrets } from "../../merchants/secrets";
 import * as store from "../../merchants/store";
+import { endpointView, replaceEndpoints } from "../../merchants/webhook-endpoints";
 import { fromBase64Url, toBase64Url } from "../cursor";
 import type * as routes from "./admin.routes";
 
@@ -12,6 +13,7 @@ async function view(kv: KVNamespace, m: MerchantRecord) {
   const keys = await store.listApiKeys(kv, m.id);
   return {
     ...redact({ id: m.id, name: m.name, providers: m.providers, notifications: m.notifications }),
+    webhooks: await Promise.all((m.webhooks ?? []).map(endpointView)),
     secrets: await listSecrets(m.providers),
     api_keys: keys.map(({ id, prefix, created_at }) => ({ id, prefix, created_at })),
     created_at: m.created_at,
@@ -42,12 +44,16 @@ async function refuseSilentDrop(kv: KVNamespace, id: string, sent: Record<string
   if (!("notifications" in sent) && JSON.stringify(stored.notifications) !== defaults) {
     dropped.push("notifications");
   }
+  if (!("webhooks" in sent) && (stored.webhooks ?? []).length > 0) {
+    dropped.push(`webhooks (${stored.webhooks!.map((e) => e.id).join(", ")})`);
+  }
   if (dropped.length === 0) return;
   throw new ApiError(
     409,
     "replace_would_drop",
     `PUT replaces the whole configuration, and this body would erase ${dropped.join(" and ")}. Send them ` +
-      'again, send "providers": {} or "notifications": {} to clear them on purpose, or PATCH only what changes',
+      'again, send "providers": {}, "notifications": {} or "webhooks": [] to clear them on purpose, or PATCH ' +
+      "only what changes",
   );
 }
 
@@ -55,7 +61,11 @@ export const putMerchant: RouteHandler<typeof routes.putMerchant, AppEnv> = asyn
   const { merchantId } = c.req.valid("param");
   // The body as sent, before defaults: whether a part was left out.
   await refuseSilentDrop(c.env.MERCHANTS, merchantId, await c.req.json());
-  const { record, created } = await store.putMerchant(c.env.MERCHANTS, merchantId, c.req.valid("json"));
+  const body = c.req.valid("json");
+  // Endpoints sent with their id keep it (and their delivery history); the others get one.
+  const stored = await c.env.MERCHANTS.get<MerchantRecord>(`merchant:${merchantId}`, "json");
+  const webhooks = replaceEndpoints(stored?.webhooks ?? [], body.webhooks);
+  const { record, created } = await store.putMerchant(c.env.MERCHANTS, merchantId, { ...body, webhooks });
   c.set("merchantId", merchantId);
   return c.json(await view(c.env.MERCHANTS, record), created ? 201 : 200);
 };

@@ -28,6 +28,9 @@ export class Book implements Capability {
   paymentsApplied = 0;
   paymentsSilenced = 0;
   reversalsApplied = 0;
+  /** Lines written in this transaction, and how many of those asked that the merchant not be told. */
+  linesApplied = 0;
+  linesMerchantSilenced = 0;
   /** Sources that recorded a line in this transaction (the change feed keeps the invoice's set). */
   readonly sourcesApplied = new Set<string>();
 
@@ -42,6 +45,8 @@ export class Book implements Capability {
     this.paymentsApplied = 0;
     this.paymentsSilenced = 0;
     this.reversalsApplied = 0;
+    this.linesApplied = 0;
+    this.linesMerchantSilenced = 0;
     this.sourcesApplied.clear();
   }
 
@@ -209,6 +214,8 @@ export class Book implements Capability {
     this.writeTotals(t, line.createdAt);
     if (plan) this.allocations.record(line, plan, note);
     this.sourcesApplied.add(input.source);
+    this.linesApplied += 1;
+    if (!line.notifyMerchant) this.linesMerchantSilenced += 1;
     if (input.kind === "reversal" && amount > 0) this.reversalsApplied += 1;
     if (input.kind === "payment") {
       this.paymentsApplied += 1;

@@ -60,6 +60,7 @@ export class ChangeFeed implements Capability, Wakeful {
       previousStatus: prev?.invoice.status ?? null,
       at: new Date().toISOString(),
       invoice,
+      ...(facts.merchantEvents === false ? { merchantEvents: false as const } : {}),
     };
     this.ctx.storage.sql.exec(
       "INSERT INTO change_outbox (version, body, handover_at) VALUES (?, ?, ?)",
