@@ -1,5 +1,6 @@
 // The merchant-event vocabulary shared by the configuration, the per-merchant MerchantEvents object, its
 // queue consumers and the API. An event is derived from one change of the change feed (src/portfolio/change.ts).
+import type { AttemptOutcome } from "../outbound/attempt";
 import type { ChangeKind } from "../portfolio/change";
 
 export const EVENT_TYPES = [
@@ -79,9 +80,5 @@ export type EventClaim =
   | { kind: "exhausted"; attempts: number; lastError: string | null }
   | { kind: "unknown" };
 
-export type EventOutcome =
-  | { kind: "delivered"; status: number | null }
-  /** retryInSeconds: when the consumer tries again; 0 if it dead-letters instead. */
-  | { kind: "retry"; error: string; status: number | null; retryInSeconds: number }
-  | { kind: "failed"; error: string; status: number | null }
-  | { kind: "skipped"; error: string };
+/** The shared outcome of an attempt, or skipped (the endpoint was disabled or removed). */
+export type EventOutcome = AttemptOutcome | { kind: "skipped"; error: string };

@@ -46,3 +46,16 @@ export function kindsOf(prev: InvoiceSummary | null, next: InvoiceSummary, facts
   if (facts.reminderFailed) kinds.push("reminder_failed");
   return kinds.length > 0 ? kinds : ["updated"];
 }
+
+/** The balance fields every outward view of an invoice starts with (listing, CSV, merchant events). */
+export const balanceView = (i: InvoiceSummary) => ({
+  id: i.id,
+  number: i.number,
+  currency: i.currency,
+  total: i.total,
+  amount_paid: i.amountPaid,
+  amount_due: i.amountDue,
+  credit_balance: i.creditBalance,
+  status: i.status,
+  due_date: i.dueDate,
+});
