@@ -51,7 +51,6 @@ export const listEndpointDeliveries: RouteHandler<typeof routes.listEndpointDeli
   const merchantId = c.get("merchantId")!;
   const { endpointId } = c.req.valid("param");
   const { cursor, limit, status } = c.req.valid("query");
-  await endpointOf(c.env, merchantId, endpointId);
   // Bound to the merchant, the endpoint and the status filter, so a page of one query never continues another.
   const scope = {
     merchantId,
@@ -59,6 +58,7 @@ export const listEndpointDeliveries: RouteHandler<typeof routes.listEndpointDeli
     list: "event-deliveries" as const,
   };
   const after = decodeCursor(await unwrapCursor(cursor, scope));
+  await endpointOf(c.env, merchantId, endpointId);
   const page = await eventsFor(c.env, merchantId).list({ endpointId, status }, after, limit);
   const next = await wrapCursor(page.nextSeq === null ? null : encodeCursor(page.nextSeq), scope);
   return c.json({ data: page.items.map(eventDeliveryView), has_more: next !== null, next_cursor: next }, 200);
