@@ -30,7 +30,13 @@ export function eventBody(type: EventType, merchantId: string, c: InvoiceChange)
         updated_at: i.updatedAt,
         version: c.version,
       },
-      change: { version: c.version, kinds: c.kinds, previous_status: c.previousStatus, at: c.at },
+      change: {
+        version: c.version,
+        kinds: c.kinds,
+        previous_status: c.previousStatus,
+        at: c.at,
+        lines: c.lines ?? [],
+      },
     },
   };
 }

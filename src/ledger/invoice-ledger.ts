@@ -248,6 +248,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         this.announce({
           paymentsApplied: this.book.paymentsApplied,
           reversalsApplied: this.book.reversalsApplied,
+          lines: this.book.linesWritten,
           ...(silenced ? { merchantEvents: false } : {}),
         });
         this.reminders.onLedgerChanged({

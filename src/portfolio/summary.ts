@@ -1,6 +1,6 @@
 // From an invoice's own state to the summary the change feed carries, and the kinds of a change.
 import type { InvoiceState } from "../ledger/types";
-import { type ChangeKind, type InvoiceSummary, STATUS_KIND } from "./change";
+import { type ChangeKind, type ChangeLine, type InvoiceSummary, STATUS_KIND } from "./change";
 
 export function summaryOf(s: InvoiceState, sources: readonly string[]): InvoiceSummary {
   return {
@@ -33,6 +33,8 @@ export interface ChangeFacts {
    * `chargebee-event-webhook: all-disabled`): the change still feeds the index, but sends no merchant event.
    */
   merchantEvents?: boolean;
+  /** The lines written that the merchant may be told about. */
+  lines?: readonly ChangeLine[];
 }
 
 export function kindsOf(prev: InvoiceSummary | null, next: InvoiceSummary, facts: ChangeFacts): ChangeKind[] {

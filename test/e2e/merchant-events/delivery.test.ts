@@ -36,6 +36,20 @@ describe("merchant events: delivery", () => {
       version: 2,
     });
     expect(paid.data.change).toMatchObject({ version: 2, previous_status: "open" });
+    const [line] = (await call("GET", `/v1/invoices/${inv.id}/payments`, { key: m.key })).body.data;
+    expect(paid.data.change.lines).toEqual([
+      {
+        id: line.id,
+        kind: "payment",
+        source: "api",
+        amount: 40000,
+        tds: 0,
+        currency: "INR",
+        method: "bank_transfer",
+        reference: null,
+        reverses: null,
+      },
+    ]);
     expect(paid.data.merchant_id).toBe(m.id);
   });
 
