@@ -53,6 +53,38 @@ describe("merchant events: delivery", () => {
     expect(paid.data.merchant_id).toBe(m.id);
   });
 
+  it("a bounced cheque announces the reversal with the payment it takes back, and the invoice open again", async () => {
+    const { m, rxs, endpoints } = await eventsMerchant([
+      { script: [200], events: ["invoice.paid", "invoice.payment_reversed"] },
+    ]);
+    const inv = await createInvoice(m.key, { total: 5000 });
+    track(m.id, inv.id);
+    const payment = await pay(m.key, inv.id, 5000);
+    expect(payment.status).toBe(201);
+    const reverse = await call("POST", `/v1/invoices/${inv.id}/payments/${payment.body.payment.id}/reverse`, {
+      key: m.key,
+      body: { reason: "cheque bounced" },
+    });
+    expect(reverse.status, reverse.text).toBe(201);
+    const ds = await deliveriesUntil(m.key, endpoints[0]!.id, allFinal(2));
+    expect(ds.map((d) => [d.type, d.version])).toEqual([
+      ["invoice.paid", 2],
+      ["invoice.payment_reversed", 3],
+    ]);
+    const bodies = (await rxs[0]!.deliveries()).map((g) => g.body as any);
+    const reversed = bodies.find((b) => b.type === "invoice.payment_reversed");
+    expect(reversed.data.invoice).toMatchObject({
+      status: "open",
+      amount_paid: 0,
+      amount_due: 5000,
+      version: 3,
+    });
+    expect(reversed.data.change).toMatchObject({ previous_status: "paid", kinds: ["payment_reversed"] });
+    expect(reversed.data.change.lines).toMatchObject([
+      { kind: "reversal", amount: 5000, reverses: payment.body.payment.id },
+    ]);
+  });
+
   it("an endpoint receives only the events it subscribes to", async () => {
     const { m, rxs, endpoints } = await eventsMerchant([
       { script: [200], events: ["invoice.paid"] },
