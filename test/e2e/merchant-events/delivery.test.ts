@@ -186,3 +186,39 @@ describe("merchant events: delivery", () => {
     expect(got!.verified, got!.verifyError ?? "").toBe(true);
   });
 });
+
+describe("merchant events: a disabled endpoint", () => {
+  it("gets no new events, and its failed delivery is not resent until it is enabled again", async () => {
+    const { m, rxs, endpoints } = await eventsMerchant([
+      { script: [410, 200], events: ["invoice.created"] },
+      { script: [200], events: ["invoice.created"] },
+    ]);
+    const [off, sentinel] = endpoints.map((e) => e.id) as [string, string];
+    track(m.id, (await createInvoice(m.key)).id);
+    const [failed] = await deliveriesUntil(m.key, off, allFinal(1));
+    expect(failed!.status).toBe("failed");
+    const disable = await call("PATCH", `/admin/merchants/${m.id}`, {
+      key: "test-admin-token",
+      body: { webhooks: { update: { [off]: { enabled: false } } } },
+    });
+    expect(disable.status).toBe(200);
+    const resendPath = `/v1/webhook-endpoints/${off}/deliveries/${failed!.id}/resend`;
+    const refused = await call("POST", resendPath, { key: m.key });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("endpoint_disabled");
+
+    track(m.id, (await createInvoice(m.key)).id);
+    // The enabled endpoint heard of both invoices; the disabled one of the first only.
+    await deliveriesUntil(m.key, sentinel, allFinal(2));
+    expect((await deliveries(m.key, off)).map((d) => d.id)).toEqual([failed!.id]);
+    expect(await rxs[0]!.deliveries()).toHaveLength(1);
+
+    const enable = await call("PATCH", `/admin/merchants/${m.id}`, {
+      key: "test-admin-token",
+      body: { webhooks: { update: { [off]: { enabled: true } } } },
+    });
+    expect(enable.status).toBe(200);
+    expect((await call("POST", resendPath, { key: m.key })).status).toBe(202);
+    await deliveriesUntil(m.key, off, (d) => d[0]?.status === "delivered");
+  });
+});
