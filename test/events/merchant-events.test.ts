@@ -1,10 +1,11 @@
-// The MerchantEvents object's storage bounds: finished deliveries go after 30 days or beyond the row cap,
-// oldest first; deliveries still on their way are never deleted.
+// The MerchantEvents object's own duties: storage bounds (finished deliveries go after 30 days or beyond the
+// row cap, oldest first; deliveries on their way never), and handing over again what a lost message dropped.
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect } from "vitest";
 import { EVENT_BOUNDS } from "../../src/events/merchant-events";
 import { DeliveryStore } from "../../src/events/store";
 import { it, uid } from "../helpers";
+import { allFinal, deliveriesUntil, eventsMerchant } from "../support/events";
 
 const rows = (sql: SqlStorage) =>
   sql
@@ -72,5 +73,33 @@ describe("merchant events: storage bounds", () => {
     });
     // Four rows, a cap of two: the two oldest finished ones go, the open one stays.
     expect(after.after).toEqual([after.before[0], after.before[3]]);
+  });
+});
+
+describe("merchant events: a lost queue message", () => {
+  it("a handed-over delivery no consumer claimed within its lease is handed over again by the alarm", async () => {
+    const { m, rxs, endpoints } = await eventsMerchant([{ script: [200], events: ["invoice.paid"] }]);
+    const stub = env.MERCHANT_EVENTS.getByName(m.id);
+    const id = `evt_${"ab".repeat(16)}`;
+    // As if handed over an hour ago and the message then lost: sent, never claimed, its lease run out.
+    await runInDurableObject(stub, async (_o, state) => {
+      const sql = state.storage.sql;
+      sql.exec("INSERT INTO events_meta (singleton, merchant_id) VALUES (1, ?)", m.id);
+      const payload = JSON.stringify({ type: "invoice.paid", timestamp: new Date().toISOString(), data: {} });
+      const store = new DeliveryStore(sql);
+      const at = Date.now() - 3_600_000;
+      store.insert(
+        { id, endpointId: endpoints[0]!.id, type: "invoice.paid", invoiceId: "I-LOST", version: 4, payload },
+        at,
+        at,
+      );
+      store.markHandedOver([id], at, at + 60_000);
+      await state.storage.setAlarm(Date.now());
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const [d] = await deliveriesUntil(m.key, endpoints[0]!.id, allFinal(1));
+    expect(d).toMatchObject({ id, status: "delivered", attempts: 1 });
+    expect((await rxs[0]!.deliveries()).map((g) => [g.webhookId, g.verified])).toEqual([[id, true]]);
+    await runInDurableObject(stub, (_o, state) => state.storage.deleteAlarm());
   });
 });
