@@ -8,11 +8,11 @@ import type { DeadLetterMessage } from "./reminders/types";
 
 /** Settings read when set (as vars or secrets), absent from wrangler.toml because the code has defaults. */
 interface OptionalSettings {
-  /** Seconds before a reminder's first retry; doubles each attempt. Default 60. */
+  /** Seconds before a reminder's or merchant event's first retry; doubles each attempt. Default 60. */
   REMINDER_RETRY_BASE_SECONDS?: string;
-  /** Per-attempt timeout of the POST to the merchant, in ms. Default 10000. */
+  /** Per-attempt timeout of a reminder's or merchant event's POST, in ms. Default 10000. */
   REMINDER_TIMEOUT_MS?: string;
-  /** Seconds a handed-over reminder may go unclaimed before it is handed over again. Default 3600. */
+  /** Seconds a handed-over reminder or event may go unclaimed before it is handed over again. Default 3600. */
   REMINDER_HANDOVER_LEASE_SECONDS?: string;
   /** "silent" turns request logs off (tests). */
   LOG_LEVEL?: string;
