@@ -9,6 +9,7 @@ import remindersRouter from "./api/reminders/reminders.index";
 import webhookDeliveriesRouter from "./api/webhook-deliveries/webhook-deliveries.index";
 import webhookEndpointsRouter from "./api/webhook-endpoints/webhook-endpoints.index";
 import { registerContract } from "./contract";
+import dashboard from "./dashboard";
 import chargebeeDialect from "./dialects/chargebee/chargebee.index";
 import { documentChargebee } from "./dialects/chargebee/chargebee-openapi";
 import refrensDialect from "./dialects/refrens/refrens.index";
@@ -33,6 +34,7 @@ app.route("/", portfolioRouter).route("/", webhookEndpointsRouter);
 app.route("/", refrensDialect);
 app.route("/", chargebeeDialect);
 app.route("/", referencePage);
+app.route("/dashboard", dashboard);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer" });
 app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", { type: "http", scheme: "bearer" });

@@ -51,11 +51,27 @@ function containsRedacted(value: unknown): boolean {
   return false;
 }
 
+/** An IANA time zone name the runtime knows ("Asia/Kolkata", "UTC"): Intl.DateTimeFormat refuses any other. */
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be an IANA time zone name such as Asia/Kolkata or UTC")
+  .openapi({ description: "Where the dashboard shows times (IANA name)", example: "Asia/Kolkata" });
+
 export const MerchantConfigSchema = z
   .object({
     name: safeText(200).min(1),
     providers: z.object(providerShape).strict().default({}),
     notifications: NotificationsSchema.default(NotificationsSchema.parse({})),
+    timezone: TimeZoneSchema.default("UTC"),
     /** The merchant's own event endpoints (src/merchants/webhook-endpoints.ts). */
     webhooks: WebhookEndpoints.default([]),
   })

@@ -55,7 +55,12 @@ export async function applyMerchantPatch(
   stored: StoredConfig,
   patch: Record<string, unknown>,
 ): Promise<StoredConfig> {
-  const base = { name: stored.name, providers: stored.providers, notifications: stored.notifications };
+  const base = {
+    name: stored.name,
+    providers: stored.providers,
+    notifications: stored.notifications,
+    ...(stored.timezone === undefined ? {} : { timezone: stored.timezone }),
+  };
   const { providers, webhooks, ...rest } = patch;
   const merged = mergePatch(base, rest) as Record<string, unknown>;
   let nextProviders = merged.providers as Record<string, unknown>;

@@ -11,6 +11,7 @@ export const MEMO_TTL_MS = 10_000;
 // Only hits are memoized: a key or merchant created a moment ago must not be refused for the TTL.
 const merchants = new TtlCache<MerchantRecord>(MEMO_TTL_MS);
 const apiKeys = new TtlCache<ApiKeyRecord>(MEMO_TTL_MS);
+const keyEntries = new TtlCache<ApiKeyEntry>(MEMO_TTL_MS);
 const merchantKey = (id: string) => `merchant:${id}`;
 const apiKeyKey = (hash: string) => `apikey:${hash}`;
 
@@ -126,6 +127,7 @@ export async function revokeApiKey(kv: KVNamespace, merchantId: string, keyId: s
   await kv.delete(apiKeyKey(entry.hash));
   apiKeys.delete(entry.hash);
   await kv.delete(`${keyEntryPrefix(merchantId)}${keyId}`);
+  keyEntries.delete(`${merchantId}:${keyId}`);
   return true;
 }
 
@@ -138,4 +140,19 @@ export async function resolveApiKey(kv: KVNamespace, key: string): Promise<ApiKe
   const record = await kv.get<ApiKeyRecord>(apiKeyKey(hash), { type: "json", cacheTtl: CACHE_TTL_SECONDS });
   if (record) apiKeys.set(hash, record);
   return record;
+}
+
+/**
+ * Whether the merchant's key `keyId` still exists (the dashboard's sessions name a key by its id, never by
+ * the key). Same caching as resolveApiKey: KV's edge cache and the per-isolate memo, hits only, so a
+ * revocation is seen at once by the isolate that made it and within about 70 seconds everywhere else.
+ */
+export async function apiKeyIdActive(kv: KVNamespace, merchantId: string, keyId: string): Promise<boolean> {
+  const memoKey = `${merchantId}:${keyId}`;
+  if (keyEntries.get(memoKey)) return true;
+  const { metadata } = await kv.getWithMetadata<ApiKeyEntry>(`${keyEntryPrefix(merchantId)}${keyId}`, {
+    cacheTtl: CACHE_TTL_SECONDS,
+  });
+  if (metadata) keyEntries.set(memoKey, metadata);
+  return metadata !== null;
 }
