@@ -22,3 +22,12 @@ export async function listFailedMerchantEvents(
   );
   return { items: page.items, next: page.nextSeq };
 }
+
+/** The merchant's most recent failed event deliveries, newest first (by when the event was made). */
+export async function newestFailedMerchantEvents(
+  env: Bindings,
+  merchantId: string,
+  limit: number,
+): Promise<EventDelivery[]> {
+  return eventsFor(env, merchantId).newestFailed(Math.min(Math.max(limit, 1), 200));
+}

@@ -169,6 +169,11 @@ export class MerchantEvents extends DurableObject<Bindings> {
     return { items, nextSeq: rows.length > limit ? (items.at(-1)?.seq ?? null) : null };
   }
 
+  /** The newest failures, however many older ones there are: rows read close to `limit`. */
+  async newestFailed(limit: number): Promise<EventDelivery[]> {
+    return this.store.newestFailed(limit).map(toDelivery);
+  }
+
   override async alarm(): Promise<void> {
     this.retryAt = null;
     this.ctx.storage.transactionSync(() =>

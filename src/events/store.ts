@@ -266,6 +266,13 @@ export class DeliveryStore {
       .toArray();
   }
 
+  /** The newest failed deliveries first (seq descending on deliveries_status): what an overview shows. */
+  newestFailed(limit: number): DeliveryRow[] {
+    return this.sql
+      .exec<DeliveryRow>("SELECT * FROM deliveries WHERE status = 'failed' ORDER BY seq DESC LIMIT ?", limit)
+      .toArray();
+  }
+
   /** Finished deliveries older than `before` go, then the oldest finished ones beyond `maxRows`. */
   purge(before: number, maxRows: number): void {
     this.sql.exec(
