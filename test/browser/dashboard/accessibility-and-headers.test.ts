@@ -135,9 +135,11 @@ describe("every page", () => {
         }),
     );
     await expect(violations).resolves.toContain("script-src-elem");
-    await expect(page.evaluate(() => (window as { __injected?: boolean }).__injected)).resolves.toBeUndefined();
+    await expect(
+      page.evaluate(() => (window as { __injected?: boolean }).__injected),
+    ).resolves.toBeUndefined();
     // A page that frames the dashboard gets nothing: frame-ancestors 'none' / X-Frame-Options: DENY.
-    await page.setContent('<iframe id="f" src="' + new URL("/dashboard", page.url()).href + '"></iframe>');
+    await page.setContent(`<iframe id="f" src="${new URL("/dashboard", page.url()).href}"></iframe>`);
     const framed = await page.frameLocator("#f").locator("h1").count();
     expect(framed).toBe(0);
   });
