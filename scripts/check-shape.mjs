@@ -1,7 +1,7 @@
 // The shape rules for src/ that no other tool checks: no file over 400 lines, and no import cycle
 // (type-only imports included: a cycle of types is still two modules that cannot be read apart).
 // Usage: node scripts/check-shape.mjs  (exits 1 and says where, when a rule is broken)
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), "..", "src");
@@ -12,7 +12,7 @@ const walk = (dir) => {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (path.endsWith(".ts")) files.push(path);
+    else if (path.endsWith(".ts") || path.endsWith(".tsx")) files.push(path);
   }
 };
 walk(ROOT);
@@ -26,7 +26,10 @@ for (const file of files) {
   const deps = [];
   for (const m of text.matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
     const target = resolve(dirname(file), m[1]);
-    deps.push(target.endsWith(".ts") ? target : `${target}.ts`);
+    // An import names a module without its extension: the .ts or the .tsx (JSX pages) beside it.
+    deps.push(
+      /\.tsx?$/.test(target) ? target : existsSync(`${target}.tsx`) ? `${target}.tsx` : `${target}.ts`,
+    );
   }
   graph.set(
     file,

@@ -6,13 +6,13 @@
 import type { Bindings } from "../bindings";
 import { type LedgerStub, ledgerFor } from "../ledger/client";
 import { sha256Hex } from "../lib/crypto";
-import { decodeCursor } from "../lib/cursor";
+import { decodeCursor, fromBase64Url, toBase64Url } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 
 export type ListName = "lines" | "events" | "anomalies" | "reminders";
 
 /** Lists outside any invoice (invoiceId then carries what else the cursor is bound to). */
-export type ScopeList = ListName | "deliveries";
+export type ScopeList = ListName | "deliveries" | "event-deliveries";
 
 export interface CursorScope {
   merchantId: string;
@@ -26,16 +26,6 @@ const TAG_HEX = 24;
 
 const tagOf = async ({ merchantId, invoiceId, list }: CursorScope) =>
   (await sha256Hex(`${VERSION}\n${merchantId}\n${invoiceId}\n${list}`)).slice(0, TAG_HEX);
-
-export const toBase64Url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-
-export function fromBase64Url(s: string): string | null {
-  try {
-    return atob(s.replace(/-/g, "+").replace(/_/g, "/"));
-  } catch {
-    return null;
-  }
-}
 
 /** The token a page hands out as next_cursor, or null at the end of the list. */
 export async function wrapCursor(inner: string | null, scope: CursorScope): Promise<string | null> {

@@ -38,6 +38,16 @@ export const jsonBody = <T extends z.ZodType>(schema: T, description = "JSON bod
   description,
 });
 
+/** What a JSON Merge Patch route reads (RFC 7396 registers application/merge-patch+json for it). */
+export const MERGE_PATCH_TYPES = ["application/merge-patch+json", "application/json"] as const;
+
+/** A JSON Merge Patch body, declared under both media types the route takes. */
+export const mergePatchBody = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/merge-patch+json": { schema }, "application/json": { schema } },
+  required: true,
+  description,
+});
+
 export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,

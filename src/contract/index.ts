@@ -2,6 +2,8 @@
 // dialect (Chargebee's documents itself in src/dialects/chargebee/chargebee-openapi.ts), the outbound webhooks, and the plain routes (health, the spec itself, the reference page).
 import { z } from "@hono/zod-openapi";
 import { DOCS_ASSETS } from "../docs/reference-page";
+import { registerDashboard } from "./dashboard";
+import { registerMerchantEvents } from "./merchant-events";
 import { registerOutboundWebhooks } from "./outbound-webhooks";
 import { registerRefrensRoutes } from "./refrens-routes";
 import type { Registry } from "./registry";
@@ -13,6 +15,8 @@ export function registerContract(registry: Registry) {
   registerWebhookReceivers(registry);
   registerRefrensRoutes(registry);
   registerOutboundWebhooks(registry);
+  registerMerchantEvents(registry);
+  registerDashboard(registry);
   registry.registerPath({
     method: "get",
     path: "/healthz",

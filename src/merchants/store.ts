@@ -1,6 +1,6 @@
 import { randomId, sha256Hex } from "../lib/crypto";
 import { TtlCache } from "../lib/ttl-cache";
-import type { ApiKeyEntry, MerchantConfig, MerchantRecord } from "./config";
+import type { ApiKeyEntry, MerchantRecord, StoredConfig } from "./config";
 
 // KV layout: merchant:<id> holds the configuration; apikey:<sha256(key)> maps a key to its merchant;
 // keyentry:<merchant>:<key id> lists the merchant's keys.
@@ -11,6 +11,7 @@ export const MEMO_TTL_MS = 10_000;
 // Only hits are memoized: a key or merchant created a moment ago must not be refused for the TTL.
 const merchants = new TtlCache<MerchantRecord>(MEMO_TTL_MS);
 const apiKeys = new TtlCache<ApiKeyRecord>(MEMO_TTL_MS);
+const keyEntries = new TtlCache<ApiKeyEntry>(MEMO_TTL_MS);
 const merchantKey = (id: string) => `merchant:${id}`;
 const apiKeyKey = (hash: string) => `apikey:${hash}`;
 
@@ -30,7 +31,7 @@ export async function getMerchant(kv: KVNamespace, id: string): Promise<Merchant
 export async function putMerchant(
   kv: KVNamespace,
   id: string,
-  config: MerchantConfig,
+  config: StoredConfig,
 ): Promise<{ record: MerchantRecord; created: boolean }> {
   const existing = await kv.get<MerchantRecord>(merchantKey(id), "json");
   const now = new Date().toISOString();
@@ -126,6 +127,7 @@ export async function revokeApiKey(kv: KVNamespace, merchantId: string, keyId: s
   await kv.delete(apiKeyKey(entry.hash));
   apiKeys.delete(entry.hash);
   await kv.delete(`${keyEntryPrefix(merchantId)}${keyId}`);
+  keyEntries.delete(`${merchantId}:${keyId}`);
   return true;
 }
 
@@ -142,4 +144,19 @@ export async function resolveApiKey(
   const record = await kv.get<ApiKeyRecord>(apiKeyKey(hash), { type: "json", cacheTtl: CACHE_TTL_SECONDS });
   if (record) apiKeys.set(hash, record);
   return record;
+}
+
+/**
+ * Whether the merchant's key `keyId` still exists (the dashboard's sessions name a key by its id, never by
+ * the key). Same caching as resolveApiKey: KV's edge cache and the per-isolate memo, hits only, so a
+ * revocation is seen at once by the isolate that made it and within about 70 seconds everywhere else.
+ */
+export async function apiKeyIdActive(kv: KVNamespace, merchantId: string, keyId: string): Promise<boolean> {
+  const memoKey = `${merchantId}:${keyId}`;
+  if (keyEntries.get(memoKey)) return true;
+  const { metadata } = await kv.getWithMetadata<ApiKeyEntry>(`${keyEntryPrefix(merchantId)}${keyId}`, {
+    cacheTtl: CACHE_TTL_SECONDS,
+  });
+  if (metadata) keyEntries.set(memoKey, metadata);
+  return metadata !== null;
 }

@@ -48,4 +48,40 @@ export const INDEX_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (source, invoice_id)
       ) WITHOUT ROWID;`,
   },
+  {
+    id: "002-filtered-sorts",
+    // A filtered page in another order than the filter's index (status=partially_paid&sort=-amount_due,
+    // currency with any sort, has_anomalies or provider_mismatch with any sort) read every matching invoice
+    // and sorted them: 9,648 rows for one page at 20,000 invoices. With the filter's equality first and the
+    // sort's key and the tie-break after it, SQLite walks one index range in the page's order and stops at
+    // the page's end (https://www.sqlite.org/queryplanner.html, "Sorting By Index"). The flags are rare, so
+    // they get partial indexes, one per sort, holding only flagged invoices
+    // (https://www.sqlite.org/partialindex.html); the one flagged index they replace goes. Each costs a
+    // write per changed row, so only the filters the listing offers with a sort are covered.
+    sql: `
+      CREATE INDEX invoices_status_updated ON invoices (status, updated_at, invoice_id);
+      CREATE INDEX invoices_status_amount ON invoices (status, amount_key, invoice_id);
+      CREATE INDEX invoices_currency_due ON invoices (currency, due_key, invoice_id);
+      CREATE INDEX invoices_currency_updated ON invoices (currency, updated_at, invoice_id);
+      CREATE INDEX invoices_currency_amount ON invoices (currency, amount_key, invoice_id);
+      CREATE INDEX invoices_anomalies_due ON invoices (due_key, invoice_id) WHERE anomalies_count > 0;
+      CREATE INDEX invoices_anomalies_updated ON invoices (updated_at, invoice_id) WHERE anomalies_count > 0;
+      CREATE INDEX invoices_anomalies_amount ON invoices (amount_key, invoice_id) WHERE anomalies_count > 0;
+      CREATE INDEX invoices_mismatch_due ON invoices (due_key, invoice_id) WHERE provider_mismatch = 1;
+      CREATE INDEX invoices_mismatch_updated ON invoices (updated_at, invoice_id) WHERE provider_mismatch = 1;
+      CREATE INDEX invoices_mismatch_amount ON invoices (amount_key, invoice_id) WHERE provider_mismatch = 1;
+      DROP INDEX invoices_flagged;`,
+  },
+  {
+    id: "003-reminder-failures",
+    // The invoices whose customer reminder failed (the change feed's reminder_failed), newest failure per
+    // invoice, so the dashboard's overview lists them without waking any invoice. A row says "a reminder of
+    // this invoice failed at failed_at"; the invoice's own reminders list says which, and whether it was resent.
+    sql: `
+      CREATE TABLE reminder_failures (
+        invoice_id TEXT PRIMARY KEY,
+        failed_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX reminder_failures_at ON reminder_failures (failed_at);`,
+  },
 ];

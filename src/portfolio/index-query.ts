@@ -58,8 +58,12 @@ export function whereOf(f: ListFilters): { clauses: string[]; args: SqlStorageVa
   if (f.updatedAfter) add("updated_at > ?", f.updatedAfter);
   if (f.customerEmail) add("email_lc = ?", f.customerEmail.toLowerCase());
   if (f.source) add("invoice_id IN (SELECT invoice_id FROM invoice_sources WHERE source = ?)", f.source);
+  // Written out, not bound: SQLite uses a partial index only when the query's terms imply its WHERE
+  // (https://www.sqlite.org/partialindex.html, "Queries Using Partial Indexes"); a literal always does,
+  // a bound value only if the planner sees it when it prepares. Fixed text chosen by a boolean, never input.
   if (f.hasAnomalies !== undefined) add(f.hasAnomalies ? "anomalies_count > 0" : "anomalies_count = 0");
-  if (f.providerMismatch !== undefined) add("provider_mismatch = ?", f.providerMismatch ? 1 : 0);
+  if (f.providerMismatch !== undefined)
+    add(f.providerMismatch ? "provider_mismatch = 1" : "provider_mismatch = 0");
   if (f.q) {
     const q = f.q.toLowerCase();
     add(

@@ -53,6 +53,16 @@ export class MerchantIndex extends DurableObject<Bindings> {
         if (!seen || c.version > seen.version) newest.set(c.invoiceId, c);
       }
       for (const c of newest.values()) if (this.write(c.invoice, c.version, now, false)) applied += 1;
+      // Every failure counts, not only the newest change's: a later change of the same batch may say nothing of it.
+      for (const c of changes) {
+        if (!c.kinds.includes("reminder_failed")) continue;
+        this.sql.exec(
+          `INSERT INTO reminder_failures (invoice_id, failed_at) VALUES (?, ?)
+           ON CONFLICT (invoice_id) DO UPDATE SET failed_at = max(failed_at, excluded.failed_at)`,
+          c.invoiceId,
+          c.at,
+        );
+      }
     });
     return { applied, stale: changes.length - applied };
   }
@@ -94,6 +104,22 @@ export class MerchantIndex extends DurableObject<Bindings> {
     const cursor = this.sql.exec<AgingRow>(agingSql, asOf, asOf, asOf, asOf);
     const rows = cursor.toArray();
     return { rows, rowsRead: cursor.rowsRead };
+  }
+
+  /** Invoices with a failed reminder since `since` (ISO 8601), newest failure first, with their indexed rows. */
+  async reminderFailures(
+    since: string,
+    limit: number,
+  ): Promise<Array<{ failedAt: string; invoice: IndexedInvoice }>> {
+    return this.sql
+      .exec<IndexRow & { failed_at: string }>(
+        `SELECT i.*, f.failed_at FROM reminder_failures f JOIN invoices i ON i.invoice_id = f.invoice_id
+         WHERE f.failed_at >= ? ORDER BY f.failed_at DESC LIMIT ?`,
+        since,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ failedAt: r.failed_at, invoice: toIndexed(r) }));
   }
 
   /** Writes the row unless (without `force`) it already holds this version or a newer one. */

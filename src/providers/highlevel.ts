@@ -12,10 +12,11 @@ import {
   spkiAlgorithm,
 } from "./highlevel-keys";
 import {
+  type Authorization,
   type Delivery,
-  jsonObjectOf,
   MalformedPayload,
   type Normalized,
+  objectOf,
   type Provider,
   type Verification,
 } from "./types";
@@ -101,23 +102,18 @@ function verifySignature(delivery: Delivery, config: HighLevelConfig): Promise<V
  * events, e.g. https://marketplace.gohighlevel.com/docs/webhook/ContactCreate). Every one named must be
  * the merchant's, so a body cannot pair an allowed id with someone else's; naming none is refused too.
  * A body that is not a JSON object names nothing a ledger could act on: normalize answers it 400.
+ * A configuration stored before location_ids existed has none: it refuses every delivery until set.
  */
-function checkLocation(raw: Uint8Array<ArrayBuffer>, allowed: readonly string[]): Verification | null {
-  const body = jsonObjectOf(raw);
-  if (!body) return null;
+function authorize(parsed: unknown, config: HighLevelConfig): Authorization {
+  const body = objectOf(parsed);
+  if (!body) return { ok: true };
+  const allowed: readonly string[] = config.location_ids ?? [];
   const named: unknown[] = [];
   if (body.altType === "location") named.push(body.altId);
   if (body.locationId !== undefined && body.locationId !== null) named.push(body.locationId);
   if (named.length === 0) return { ok: false, reason: "location_missing" };
   const ok = named.every((id) => typeof id === "string" && allowed.includes(id));
-  return ok ? null : { ok: false, reason: "location_not_allowed" };
-}
-
-async function verify(delivery: Delivery, config: HighLevelConfig): Promise<Verification> {
-  const signed = await verifySignature(delivery, config);
-  if (!signed.ok) return signed;
-  // A configuration stored before location_ids existed has none: it refuses every delivery until set.
-  return checkLocation(delivery.raw, config.location_ids ?? []) ?? signed;
+  return ok ? { ok: true } : { ok: false, reason: "location_not_allowed" };
 }
 
 type InvoiceEvent = "InvoicePartiallyPaid" | "InvoicePaid" | "InvoiceVoid";
@@ -255,6 +251,7 @@ function normalize(body: unknown, delivery: Delivery): Normalized {
 export const highlevel: Provider<HighLevelConfig> = {
   name: SOURCE,
   configSchema: HighLevelConfigSchema,
-  verify,
+  verify: verifySignature,
+  authorize,
   normalize,
 };

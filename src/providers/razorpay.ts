@@ -6,10 +6,11 @@ import type { LineInput } from "../ledger/types";
 import { hmacSha256, timingSafeEqual } from "../lib/crypto";
 import { currencyCode, identifier, jsonObject, MAX_ID_LENGTH, minorUnits, safeText } from "../lib/zod-atoms";
 import {
+  type Authorization,
   type Delivery,
-  jsonObjectOf,
   MalformedPayload,
   type Normalized,
+  objectOf,
   type Provider,
   parsePayload,
   type Verification,
@@ -57,14 +58,21 @@ async function verify(delivery: Delivery, config: RazorpayConfig): Promise<Verif
     if (timingSafeEqual(expected, presented) && matched < 0) matched = index;
   }
   if (matched < 0) return { ok: false, reason: "signature_mismatch" };
-  if (config.account_ids) {
-    const body = jsonObjectOf(delivery.raw);
-    const account = body?.account_id;
-    if (body && !(typeof account === "string" && config.account_ids.includes(account))) {
-      return { ok: false, reason: "account_not_allowed" };
-    }
-  }
   return { ok: true, method: `${SOURCE}:hmac-sha256:secret#${matched}` };
+}
+
+/**
+ * With `account_ids` set, only events of those accounts are taken (`account_id`, on every event:
+ * https://razorpay.com/docs/webhooks/payloads/invoices/). A body that is not a JSON object names no
+ * account and nothing a ledger could act on: normalize answers it 400.
+ */
+function authorize(parsed: unknown, config: RazorpayConfig): Authorization {
+  const body = objectOf(parsed);
+  if (!config.account_ids || !body) return { ok: true };
+  const account = body.account_id;
+  return typeof account === "string" && config.account_ids.includes(account)
+    ? { ok: true }
+    : { ok: false, reason: "account_not_allowed" };
 }
 
 // ------------------------------------------------------------------ payloads (only the parts we use)
@@ -274,5 +282,6 @@ export const razorpay: Provider<RazorpayConfig> = {
   name: SOURCE,
   configSchema: RazorpayConfigSchema,
   verify,
+  authorize,
   normalize,
 };

@@ -41,29 +41,26 @@ export function parsePayload<T>(schema: z.ZodType<T>, value: unknown, label: str
   throw new MalformedPayload(`${label}: ${issues}`);
 }
 
-/**
- * A verified body as a JSON object, for the checks that bind it to the merchant before it is accepted;
- * null when it is not one, which normalize then answers 400 without touching any ledger.
- */
-export function jsonObjectOf(raw: Uint8Array<ArrayBuffer>): Record<string, unknown> | null {
-  try {
-    const body: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw));
-    return typeof body === "object" && body !== null && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
+/** Whether a verified, parsed body is the merchant's to accept; a refusal is answered 401, as a bad signature. */
+export type Authorization = { ok: true } | { ok: false; reason: string };
+
+/** The body as a JSON object, or null: what the binding checks read (anything else, normalize answers 400). */
+export const objectOf = (body: unknown): Record<string, unknown> | null =>
+  typeof body === "object" && body !== null && !Array.isArray(body)
+    ? (body as Record<string, unknown>)
+    : null;
 
 /**
  * A webhook provider: one module each (src/providers/<name>.ts). `verify` runs on the raw bytes before
- * anything is parsed; `normalize` turns a verified body into ledger commands.
+ * anything is parsed; `authorize` (when the provider has one) checks that the body, parsed once and
+ * strictly, speaks for one of the merchant's own accounts, for providers whose signature alone does not
+ * say so; `normalize` turns it into ledger commands. The pipeline runs all three before any ledger.
  */
 export interface Provider<C = unknown> {
   name: string;
   /** The provider's slice of the merchant configuration (secrets, keys, allow-lists). */
   configSchema: z.ZodType<C>;
   verify(delivery: Delivery, config: C): Promise<Verification>;
+  authorize?(body: unknown, config: C): Authorization;
   normalize(body: unknown, delivery: Delivery): Normalized;
 }

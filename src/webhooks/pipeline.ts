@@ -1,4 +1,5 @@
-// Everything a webhook delivery goes through once its raw bytes are read: verify, parse, normalize, apply.
+// Everything a webhook delivery goes through once its raw bytes are read: verify, parse (once, strictly),
+// authorize, normalize, apply.
 // One function for both ways a delivery arrives: from the provider (webhooks.index.ts) and replayed by the
 // merchant from the delivery log (POST /v1/webhook-deliveries/{id}/retry), so a replay is deduped exactly
 // as a redelivery would be.
@@ -35,6 +36,24 @@ const refused = (verified: boolean, reason: string, error: ApiError): Refused =>
 const malformed = (message: string) =>
   refused(true, "malformed_payload", new ApiError(400, "malformed_payload", message));
 
+/** Not verified, or verified but not the merchant's: one answer, so neither tells a sender which it was. */
+const unverified = (reason: string) =>
+  refused(false, reason, new ApiError(401, "signature_invalid", "The delivery could not be verified"));
+
+/** Runs one step over the verified body; what the sender got wrong is answered 400, never echoing it. */
+function understood<T>(step: () => T): { ok: true; value: T } | Refused {
+  try {
+    return { ok: true, value: step() };
+  } catch (err) {
+    // Both name the problem (a duplicate key and its place, a missing field) without echoing the body.
+    if (err instanceof SyntaxError || err instanceof MalformedPayload) return malformed(err.message);
+    // A shape normalize did not foresee (a field of the wrong type deep inside), or bytes that are not
+    // UTF-8: the sender's to fix.
+    if (err instanceof TypeError) return malformed("The payload could not be understood");
+    throw err;
+  }
+}
+
 /** The provider's slice of the merchant's configuration, or undefined when it has none. */
 export const providerConfig = (merchant: MerchantRecord, name: string): unknown =>
   merchant.providers?.[name as keyof typeof merchant.providers];
@@ -60,27 +79,23 @@ export async function runPipeline(
     );
   }
   const verification = await provider.verify(delivery, config);
-  if (!verification.ok) {
-    return refused(
-      false,
-      verification.reason,
-      new ApiError(401, "signature_invalid", "The delivery could not be verified"),
-    );
-  }
+  if (!verification.ok) return unverified(verification.reason);
 
-  let normalized: Normalized;
-  let rawBody = "";
-  try {
-    // Verified bytes, read strictly: a duplicate key inside a valid signature is refused, not resolved.
-    rawBody = decodeUtf8(delivery.raw);
-    normalized = provider.normalize(parseStrictJson(rawBody), delivery);
-  } catch (err) {
-    // Both name the problem (a duplicate key and its place, a missing field) without echoing the body.
-    if (err instanceof SyntaxError || err instanceof MalformedPayload) return malformed(err.message);
-    // A shape normalize did not foresee (a field of the wrong type deep inside): the sender's to fix.
-    if (err instanceof TypeError) return malformed("The payload could not be understood");
-    throw err;
-  }
+  // Verified bytes, read once and strictly: a duplicate key inside a valid signature is refused, not
+  // resolved, and every later step (the binding to the merchant's accounts included) reads this one parse.
+  const parsed = understood(() => {
+    const rawBody = decodeUtf8(delivery.raw);
+    return { rawBody, body: parseStrictJson(rawBody) };
+  });
+  if (!parsed.ok) return parsed;
+  const { rawBody, body } = parsed.value;
+  // A signature that proves only the provider sent it (one key for all its accounts): the body must speak
+  // for one of this merchant's accounts, checked before any ledger is touched.
+  const authorization = provider.authorize?.(body, config) ?? { ok: true };
+  if (!authorization.ok) return unverified(authorization.reason);
+  const normalizing = understood(() => provider.normalize(body, delivery));
+  if (!normalizing.ok) return normalizing;
+  const normalized: Normalized = normalizing.value;
 
   const event = () => ({
     source: name,

@@ -214,12 +214,33 @@ describe("GET /admin/merchants", () => {
     expect(one.text).not.toContain(OLD);
   });
 
-  it("refuses a cursor it did not issue", async () => {
-    for (const cursor of ["garbage", btoa("x").replace(/=+$/, ""), btoa("m1.").replace(/=+$/, "")]) {
+  it("refuses a cursor it did not issue, even one holding a cursor KV would take", async () => {
+    await merchant();
+    await merchant();
+    const b64url = (s: string) => btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    // A genuine KV cursor, made up into a token without the API's seal (this was once accepted).
+    const listed = await env.MERCHANTS.list({ prefix: "merchant:", limit: 1 });
+    if (listed.list_complete) throw new Error("expected more than one merchant");
+    const kv = listed;
+    const issued = (await call("GET", "/admin/merchants?limit=1", { key: ADMIN })).body.next_cursor as string;
+    const text = atob(issued.replace(/-/g, "+").replace(/_/g, "/"));
+    const [version, scope, seal] = text.split(".");
+    const forged = [
+      "garbage",
+      b64url("x"),
+      b64url("m1."),
+      b64url(`m1.${kv.cursor}`),
+      b64url(`${version}.${scope}.${"0".repeat(32)}.${kv.cursor}`),
+      b64url(`${version}.${scope}.${seal}.${kv.cursor}x`),
+      b64url(`${version}.deliveries.${seal}.${text.split(".").slice(3).join(".")}`),
+    ];
+    for (const cursor of forged) {
       const res = await call("GET", `/admin/merchants?cursor=${cursor}`, { key: ADMIN });
       expect(res.status, cursor).toBe(422);
       expect(res.body.error.code).toBe("invalid_cursor");
     }
+    // The issued one pages on.
+    expect((await call("GET", `/admin/merchants?limit=1&cursor=${issued}`, { key: ADMIN })).status).toBe(200);
   });
 });
 

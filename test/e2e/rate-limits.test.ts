@@ -3,10 +3,12 @@
 // clock, so each loop sends enough to cross the limit even if a window rolls over mid-loop.
 import { describe, expect } from "vitest";
 import { call, createMerchant, it, track, uid } from "../helpers";
+import { fetchPage, signInForm } from "../support/dashboard";
 import { deliver, invoiceEvent, SECRET, text } from "../support/razorpay";
 
 const API_LIMIT = 5;
 const REFUSAL_LIMIT = 3;
+const SIGN_IN_LIMIT = 3;
 
 /** Sends until the first 429 (at most two windows' worth and one more); returns it and how many passed. */
 async function until429(send: () => Promise<{ status: number; headers: Headers; body: any }>, limit: number) {
@@ -98,5 +100,27 @@ describe("rate limits", () => {
     expect(
       log.body.data.filter((d: any) => d.source_ip === ip["cf-connecting-ip"]).length,
     ).toBeLessThanOrEqual(2 * REFUSAL_LIMIT);
+  });
+
+  it("dashboard sign-in, per source address: 429 with the form and Retry-After; another address signs in", async () => {
+    const m = await createMerchant();
+    const attempt = async (ip: string, key: string) => {
+      const form = await signInForm();
+      const res = await fetchPage("POST", "/dashboard/sign-in", {
+        cookie: form.cookie,
+        headers: { "cf-connecting-ip": ip },
+        form: { csrf_token: form.token, api_key: key },
+      });
+      return { ...res, body: res.text };
+    };
+    const res = await until429(() => attempt("203.0.113.7", "ilk_wrong"), SIGN_IN_LIMIT);
+    expect(res.headers.get("retry-after")).toBe("60");
+    expect(res.body).toMatch(/role="alert"[^>]*>Too many sign-in attempts/);
+    // Even the right key waits out the window from that address: the limit is before any key is looked up.
+    const right = await attempt("203.0.113.7", m.key);
+    expect(right.status).toBe(429);
+    expect(right.headers.getSetCookie().some((c) => c.startsWith("il_session="))).toBe(false);
+    const elsewhere = await attempt("198.51.100.9", m.key);
+    expect(elsewhere.status).toBe(303);
   });
 });

@@ -82,6 +82,10 @@ describe("the merchant index", () => {
         const c = change(merchantId, `inv-${String(i).padStart(5, "0")}`, (i % 20) + 1);
         c.invoice.status = statuses[i % 5]!;
         c.invoice.customer.email = `c${i % 100}@x.test`;
+        // A tenth in another currency and a few flagged, as a filter's few matches are what a scan misses.
+        c.invoice.currency = i % 10 === 3 ? "USD" : "INR";
+        c.invoice.anomaliesCount = i % 50 === 1 ? 1 : 0;
+        c.invoice.providerMismatch = i % 40 === 7;
         batch.push(c);
       }
       await index.apply(batch);
@@ -93,6 +97,19 @@ describe("the merchant index", () => {
       { filters: { status: ["partially_paid" as const] }, sort: "due_date" as const },
       { filters: { customerEmail: "c7@x.test" }, sort: "due_date" as const },
       { filters: { q: "inv-0420" }, sort: "due_date" as const },
+      // A filter with a sort its own index does not serve (issue 9): each must walk one composite index.
+      { filters: { status: ["partially_paid" as const] }, sort: "-amount_due" as const },
+      { filters: { status: ["open" as const] }, sort: "-updated_at" as const },
+      { filters: { status: ["void" as const] }, sort: "-due_date" as const },
+      { filters: { currency: "USD" }, sort: "due_date" as const },
+      { filters: { currency: "USD" }, sort: "-amount_due" as const },
+      { filters: { currency: "USD" }, sort: "-updated_at" as const },
+      { filters: { hasAnomalies: true }, sort: "due_date" as const },
+      { filters: { hasAnomalies: true }, sort: "-amount_due" as const },
+      { filters: { hasAnomalies: true }, sort: "-updated_at" as const },
+      { filters: { providerMismatch: true }, sort: "-due_date" as const },
+      { filters: { providerMismatch: true }, sort: "-amount_due" as const },
+      { filters: { providerMismatch: true }, sort: "-updated_at" as const },
     ];
     for (const c of cases) {
       const first = await index.list({ ...c, limit: 50 });

@@ -1,9 +1,17 @@
 // Shared by the reminder tests: a scripted merchant endpoint, a merchant and invoice wired to it, and ways
 // to read reminders, wait for them and run the invoice's alarm at a chosen time.
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
-import { call, createInvoice, createMerchant, uid } from "../helpers";
+import worker from "../../src/index";
+import { dayToMs, SEND_HOUR_UTC } from "../../src/reminders/schedule";
+import { call, createInvoice, createMerchant, track, uid } from "../helpers";
 import type { ReceivedDelivery, Step } from "./reminder-receiver";
 
 export const HOUR = 3_600_000;
@@ -53,15 +61,45 @@ export async function setup(
     customer: { name: "Asha Rao", email: "asha@example.com", phone: "+919800000001" },
     ...invoice,
   });
+  // The `it` of test/helpers.ts drops this ledger's alarm when the test ends.
+  track(m.id, inv.id);
   const stub = env.INVOICE_LEDGER.getByName(`${m.id}:${inv.id}`);
   return { rx, m, id: inv.id, stub };
 }
 
-export const listReminders = async (key: string, id: string) => {
+/** GET /v1/invoices/{id}/reminders: the recorded reminders (`data`) and the cadence points ahead (`upcoming`). */
+export const remindersPage = async (key: string, id: string) => {
   const res = await call("GET", `/v1/invoices/${id}/reminders`, { key });
   expect(res.status).toBe(200);
-  return res.body.data as Array<Record<string, any>>;
+  return res.body as { data: Array<Record<string, any>>; upcoming: Array<Record<string, any>> };
 };
+
+export const listReminders = async (key: string, id: string) => (await remindersPage(key, id)).data;
+
+export const resend = (key: string, id: string, reminderId: string, headers: Record<string, string> = {}) =>
+  call("POST", `/v1/invoices/${id}/reminders/${reminderId}/resend`, { key, headers });
+
+export const patch = (key: string, id: string, body: Record<string, unknown>) =>
+  call("PATCH", `/v1/invoices/${id}`, { key, body });
+
+/** When the alarm sends the cadence point of `day` (a YYYY-MM-DD date). */
+export const fireAt = (day: string) => dayToMs(day) + SEND_HOUR_UTC * HOUR;
+
+/**
+ * One message on a reminder queue, run through the Worker's queue handler as the runtime would deliver it
+ * (a redelivery, a queued retry, a dead letter); returns what the consumer acked and retried.
+ */
+export async function queueMessage(
+  id: string,
+  body: Record<string, unknown>,
+  attempts = 1,
+  queue = "invoice-ledger-reminders",
+) {
+  const batch = createMessageBatch(queue, [{ id, timestamp: new Date(), attempts, body }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
 
 /** Polls until `done` holds, at most `timeoutMs`; returns the last value it saw. */
 export async function until<T>(
@@ -83,20 +121,20 @@ export const settled = (rs: Array<Record<string, any>>) =>
   rs.length > 0 && rs.every((r) => ["delivered", "failed", "skipped", "cancelled"].includes(r.status));
 
 export const alarmOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_i, s) => s.storage.getAlarm());
-/** Alarms survive between tests: every test deletes the ones it caused. */
-export const dropAlarm = (stub: DurableObjectStub) =>
-  runInDurableObject(stub, (_i, s) => s.storage.deleteAlarm());
-
-/** Runs the object's alarm as if it fired at `at` (only Date is faked; the queue and receiver run for real). */
-export async function runAlarmAt(stub: DurableObjectStub, at: number): Promise<boolean> {
+/** Runs `work` with Date (only) at `when`, in the test and in the objects it calls. */
+export async function at<T>(when: number, work: () => Promise<T>): Promise<T> {
   vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(at);
+  vi.setSystemTime(when);
   try {
-    return await runDurableObjectAlarm(stub);
+    return await work();
   } finally {
     vi.useRealTimers();
   }
 }
+
+/** Runs the object's alarm as if it fired at `when` (only Date is faked; the queue and receiver run for real). */
+export const runAlarmAt = (stub: DurableObjectStub, when: number): Promise<boolean> =>
+  at(when, () => runDurableObjectAlarm(stub));
 
 export const pay = (key: string, id: string, amount: number, idempotencyKey = uid("idem")) =>
   call("POST", `/v1/invoices/${id}/payments`, {

@@ -11,7 +11,9 @@ import {
   InvoiceSchema,
   jsonBody,
   jsonResponse,
+  MERGE_PATCH_TYPES,
   MinorUnits,
+  mergePatchBody,
   PageQuery,
   pageOf,
   paramRefusals,
@@ -75,8 +77,14 @@ export const patchInvoice = createRoute({
   tags,
   security,
   summary: "Change only the fields sent (JSON Merge Patch semantics, RFC 7396), or pause/resume reminders",
-  middleware: jsonObjectBody("required"),
-  request: { params, body: jsonBody(InvoicePatchSchema) },
+  middleware: jsonObjectBody("required", MERGE_PATCH_TYPES),
+  request: {
+    params,
+    body: mergePatchBody(
+      InvoicePatchSchema,
+      "A JSON Merge Patch of the invoice's facts, or a reminders switch",
+    ),
+  },
   responses: {
     ...bodyRefusals,
     200: jsonResponse(InvoiceSchema, "The invoice as changed"),
@@ -87,7 +95,7 @@ export const patchInvoice = createRoute({
     ),
     400: errorResponse("No body, or not a strict JSON object"),
     413: errorResponse("Body over 64 KiB"),
-    415: errorResponse("Content-Type is not application/json"),
+    415: errorResponse("Content-Type is not application/merge-patch+json or application/json"),
     422: errorResponse("Invalid field, unknown field, or an empty patch"),
   },
 });

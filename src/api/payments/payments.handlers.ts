@@ -1,11 +1,27 @@
-import type { RouteHandler } from "@hono/zod-openapi";
+import type { RouteHandler, z } from "@hono/zod-openapi";
 import { idempotency, ledgerFor } from "../../ledger/client";
+import type { PaymentCommand } from "../../ledger/commands";
 import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
 import { readPage } from "../cursor";
 import { unwrap } from "../ledger-client";
 import { invoiceView, lineView } from "../views";
 import type * as routes from "./payments.routes";
+import type { PaymentCreateSchema } from "./payments.routes";
+
+/** The ledger command for a validated payment body: the API's and the dashboard's payment forms alike. */
+export const paymentCommand = (body: z.infer<typeof PaymentCreateSchema>): PaymentCommand => ({
+  source: "api",
+  amount: body.amount,
+  currency: body.currency,
+  tds: body.tds,
+  fee: body.transaction_charge,
+  method: body.method,
+  reference: body.reference,
+  notes: body.notes,
+  paidAt: body.paid_at,
+  allowOverpayment: body.allow_overpayment,
+});
 
 export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
@@ -18,21 +34,7 @@ export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = 
     body,
   );
   const { value, replayed } = unwrap(
-    await ledgerFor(c.env, merchantId, invoiceId).recordPayment(
-      {
-        source: "api",
-        amount: body.amount,
-        currency: body.currency,
-        tds: body.tds,
-        fee: body.transaction_charge,
-        method: body.method,
-        reference: body.reference,
-        notes: body.notes,
-        paidAt: body.paid_at,
-        allowOverpayment: body.allow_overpayment,
-      },
-      idem,
-    ),
+    await ledgerFor(c.env, merchantId, invoiceId).recordPayment(paymentCommand(body), idem),
   );
   settleOutcome(c, replayed, "applied");
   return c.json({ payment: lineView(value.line), invoice: invoiceView(value.invoice) }, 201);

@@ -1,31 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { csvRow } from "../../lib/csv";
 import type { AppEnv } from "../../lib/types";
 import { assembleAging } from "../../portfolio/aging";
 import { indexFor } from "../../portfolio/consumer";
-import type { ListFilters, ListQuery, Position } from "../../portfolio/index-query";
+import type { Position } from "../../portfolio/index-query";
 import { decodeListCursor, encodeListCursor } from "./list-cursor";
+import { CSV_HEADERS, filtersOf, invoicesCsv } from "./portfolio.export";
 import type * as routes from "./portfolio.routes";
-import type { FilterQuery } from "./portfolio.schemas";
-import { CSV_HEADER, csvCells, itemView, todayUtc } from "./portfolio.views";
-
-/** Rows per index call while streaming an export. */
-const EXPORT_PAGE = 500;
-
-type Filters = ReturnType<typeof FilterQuery.parse>;
-
-const filtersOf = (q: Filters): ListFilters => ({
-  status: q.status,
-  currency: q.currency,
-  dueBefore: q.due_before,
-  dueAfter: q.due_after,
-  updatedAfter: q.updated_after,
-  customerEmail: q.customer_email,
-  source: q.source,
-  hasAnomalies: q.has_anomalies,
-  providerMismatch: q.provider_mismatch,
-  q: q.q,
-});
+import { itemView, todayUtc } from "./portfolio.views";
 
 export const listInvoices: RouteHandler<typeof routes.listInvoices, AppEnv> = async (c) => {
   const merchantId = c.get("merchantId")!;
@@ -57,30 +38,7 @@ export const agingReport: RouteHandler<typeof routes.agingReport, AppEnv> = asyn
 
 export const exportInvoices: RouteHandler<typeof routes.exportInvoices, AppEnv> = async (c) => {
   const query = c.req.valid("query");
-  const index = indexFor(c.env, c.get("merchantId")!);
-  const today = todayUtc();
-  const encoder = new TextEncoder();
-  let after: Position | undefined;
-  let done = false;
-  // One index call per pull: memory stays one page whatever the number of invoices.
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(csvRow(CSV_HEADER)));
-    },
-    async pull(controller) {
-      if (done) return controller.close();
-      const q: ListQuery = { filters: filtersOf(query), sort: query.sort, limit: EXPORT_PAGE, after };
-      const page = await index.list(q);
-      const text = page.items.map((i) => csvRow(csvCells(i, today))).join("");
-      if (text) controller.enqueue(encoder.encode(text));
-      after = (page.next as Position | null) ?? undefined;
-      done = page.next === null;
-      if (done) controller.close();
-    },
-  });
+  const body = invoicesCsv(c.env, c.get("merchantId")!, filtersOf(query), query.sort);
   c.set("outcome", "exported");
-  return c.body(body, 200, {
-    "content-type": "text/csv; charset=utf-8; header=present",
-    "content-disposition": 'attachment; filename="invoices.csv"',
-  }) as never;
+  return c.body(body, 200, CSV_HEADERS) as never;
 };

@@ -1,14 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { deliveryLogFor, entryOf } from "../../deliveries/log";
+import { deliveryLogFor } from "../../deliveries/log";
 import type { DeliveryRecord } from "../../deliveries/types";
 import { toBase64 } from "../../lib/crypto";
 import { decodeCursor, encodeCursor } from "../../lib/cursor";
-import { ApiError, notFound } from "../../lib/errors";
+import { notFound } from "../../lib/errors";
 import type { AppEnv } from "../../lib/types";
-import { getMerchant } from "../../merchants/store";
-import type { Delivery } from "../../providers/types";
-import { runPipeline } from "../../webhooks/pipeline";
 import { unwrapCursor, wrapCursor } from "../cursor";
+import { retryDelivery as retry } from "./webhook-deliveries.retry";
 import type * as routes from "./webhook-deliveries.routes";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -65,37 +63,8 @@ export const getDelivery: RouteHandler<typeof routes.getDelivery, AppEnv> = asyn
   );
 };
 
-const notRetryable = (why: string) => new ApiError(409, "delivery_not_retryable", why);
-
-/**
- * Runs a refused delivery's stored bytes through the same pipeline as a fresh delivery, against the
- * merchant's configuration as it is now. Time and source address are the original's: a Standard Webhooks
- * timestamp is checked against when it arrived, a Riverty address against today's allow-list.
- */
 export const retryDelivery: RouteHandler<typeof routes.retryDelivery, AppEnv> = async (c) => {
-  const merchantId = c.get("merchantId")!;
-  const { deliveryId } = c.req.valid("param");
-  const log = deliveryLogFor(c.env, merchantId);
-  const stored = await log.stored(deliveryId);
-  if (!stored) throw notFound("Delivery");
-  const { record, body, replay } = stored;
-  if (record.outcome !== "refused")
-    throw notRetryable(`Only refused deliveries are retried; this one was ${record.outcome}`);
-  if (!body || !replay) throw notRetryable("Its body is no longer kept (refused bodies are kept 7 days)");
-  const merchant = await getMerchant(c.env.MERCHANTS, merchantId);
-  if (!merchant) throw notFound("Merchant");
-  const delivery: Delivery = {
-    raw: body,
-    headers: new Headers(replay.headers),
-    params: replay.params,
-    ip: record.ip,
-    now: Math.floor(record.receivedAt / 1000),
-    sha256: record.sha256 ?? "",
-  };
-  const result = await runPipeline(c.env, merchantId, merchant, record.provider, delivery);
-  c.set("outcome", result.ok ? `retried:${result.outcome}` : `retried:refused:${result.reason}`);
-  const status = result.ok ? 200 : result.error.status;
-  const row = await log.record(entryOf(record.provider, delivery, result, status, deliveryId));
-  if (!row) throw new ApiError(500, "internal_error", "The retry ran but could not be recorded");
+  const { row, outcome } = await retry(c.env, c.get("merchantId")!, c.req.valid("param").deliveryId);
+  c.set("outcome", outcome);
   return c.json({ delivery: deliveryView(row) }, 200);
 };

@@ -40,7 +40,7 @@ describe("highlevel verify (unit)", () => {
     expect((await highlevel.verify(await rawDelivery(body, { headers: both }), cfg)).ok).toBe(false);
   });
 
-  it("refuses a changed body, another key, no header, and a location that is not the merchant's", async () => {
+  it("refuses a changed body, another key and no header", async () => {
     const body = snapshot();
     const cfg = await config();
     const signed = await signedEd(body);
@@ -53,12 +53,31 @@ describe("highlevel verify (unit)", () => {
       reason: "ed25519_signature_mismatch",
     });
     expect(await verify(body, {})).toEqual({ ok: false, reason: "missing_signature_header" });
-    expect(await verify(body, signed, { ...cfg, location_ids: [OTHER_LOCATION] })).toEqual({
-      ok: false,
-      reason: "location_not_allowed",
-    });
-    const nowhere = snapshot({ altType: "company" });
-    expect(await verify(nowhere, await signedEd(nowhere))).toEqual({ ok: false, reason: "location_missing" });
+  });
+});
+
+describe("highlevel authorize (unit)", () => {
+  const authorize = (body: string, locations = [SAMPLE_LOCATION]) =>
+    highlevel.authorize?.(JSON.parse(body), { location_ids: locations });
+
+  it("takes a body whose altId and locationId are all the merchant's locations", () => {
+    expect(authorize(snapshot())).toEqual({ ok: true });
+    expect(authorize(snapshot({ locationId: SAMPLE_LOCATION }))).toEqual({ ok: true });
+    expect(authorize(snapshot(), [OTHER_LOCATION, SAMPLE_LOCATION])).toEqual({ ok: true });
+  });
+
+  it("refuses a location that is not the merchant's, and a body that names none", () => {
+    const notAllowed = { ok: false, reason: "location_not_allowed" };
+    expect(authorize(snapshot(), [OTHER_LOCATION])).toEqual(notAllowed);
+    expect(authorize(snapshot({ locationId: OTHER_LOCATION }))).toEqual(notAllowed);
+    expect(authorize(snapshot({ altId: SAMPLE_LOCATION.toUpperCase() }))).toEqual(notAllowed);
+    expect(authorize(snapshot({ locationId: 42 }))).toEqual(notAllowed);
+    expect(authorize(snapshot({ altType: "company" }))).toEqual({ ok: false, reason: "location_missing" });
+  });
+
+  it("leaves a body that is not a JSON object to normalize, which answers it 400", () => {
+    expect(authorize("[]")).toEqual({ ok: true });
+    expect(authorize("null")).toEqual({ ok: true });
   });
 });
 

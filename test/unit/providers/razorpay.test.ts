@@ -81,3 +81,26 @@ describe("razorpay verify (unit)", () => {
     expect(ok({ webhook_secrets: [SECRET], account_ids: ["acc_"] })).toBe(false);
   });
 });
+
+describe("razorpay authorize (unit)", () => {
+  const cfg = (account_ids?: string[]) => ({
+    webhook_secrets: [SECRET],
+    ...(account_ids ? { account_ids } : {}),
+  });
+  const event = (account_id: unknown) => ({ entity: "event", account_id, event: "payment.captured" });
+
+  it("without account_ids takes every event the secret verified", () => {
+    expect(razorpay.authorize?.(event("acc_Anyone"), cfg())).toEqual({ ok: true });
+  });
+
+  it("with account_ids takes only those accounts' events", () => {
+    const mine = cfg(["acc_BFQ7uQEaa7j2z7"]);
+    expect(razorpay.authorize?.(event("acc_BFQ7uQEaa7j2z7"), mine)).toEqual({ ok: true });
+    const refused = { ok: false, reason: "account_not_allowed" };
+    expect(razorpay.authorize?.(event("acc_OtherAccount01"), mine)).toEqual(refused);
+    expect(razorpay.authorize?.(event(undefined), mine)).toEqual(refused);
+    expect(razorpay.authorize?.(event(["acc_BFQ7uQEaa7j2z7"]), mine)).toEqual(refused);
+    // Not an object: nothing a ledger could act on, which normalize answers 400.
+    expect(razorpay.authorize?.([], mine)).toEqual({ ok: true });
+  });
+});
