@@ -65,7 +65,7 @@ export function entryOf(
  */
 export async function recordQuietly(env: Bindings, merchantId: string, entry: DeliveryEntry): Promise<void> {
   try {
-    await deliveryLogFor(env, merchantId).record(entry);
+    await deliveryLogFor(env, merchantId).note(entry);
   } catch (err) {
     console.error(JSON.stringify({ level: "error", message: "delivery_log_failed", error: String(err) }));
   }

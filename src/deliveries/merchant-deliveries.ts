@@ -73,37 +73,53 @@ export class MerchantDeliveries extends DurableObject<Bindings> {
    * deliveries are always recorded: only verified traffic reaches them, and its volume is the provider's.
    */
   async record(entry: DeliveryEntry): Promise<DeliveryRecord | null> {
+    const id = this.insert(entry);
+    if (entry.outcome === "refused") await this.armAlarm();
+    return id === null ? null : this.find(id);
+  }
+
+  /**
+   * Records one delivery and answers nothing: what the edge calls after every delivery, which never reads
+   * the row back (record() reads it back and sends it over RPC, for the retry's answer).
+   */
+  async note(entry: DeliveryEntry): Promise<void> {
+    this.insert(entry);
+    if (entry.outcome === "refused") await this.armAlarm();
+  }
+
+  /** The row's id, or null when a refusal was over this minute's cap. */
+  private insert(entry: DeliveryEntry): string | null {
     const refused = entry.outcome === "refused";
-    const record = this.ctx.storage.transactionSync(() => {
+    return this.ctx.storage.transactionSync(() => {
       if (refused && entry.retryOf === null && !this.admitRefusal(entry.receivedAt)) return null;
       const keepBody = refused && entry.body !== null && entry.retryOf === null;
       const id = randomId("whd");
-      this.sql.exec(
-        `INSERT INTO deliveries (id, provider, received_at, ip, size, sha256, status, outcome, reason, event_id,
-           invoices, retry_of, header_names, body, replay, body_expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        id,
-        entry.provider,
-        entry.receivedAt,
-        entry.ip,
-        entry.size,
-        entry.sha256,
-        entry.status,
-        entry.outcome,
-        entry.reason,
-        entry.eventId,
-        JSON.stringify(entry.invoiceIds),
-        entry.retryOf,
-        JSON.stringify(keepBody && entry.replay ? Object.keys(entry.replay.headers) : []),
-        keepBody ? entry.body : null,
-        keepBody && entry.replay ? JSON.stringify(entry.replay) : null,
-        keepBody ? entry.receivedAt + CAPS.bodyTtlMs : null,
-      );
-      this.enforceCaps();
-      return this.find(id);
+      const { seq } = this.sql
+        .exec<{ seq: number }>(
+          `INSERT INTO deliveries (id, provider, received_at, ip, size, sha256, status, outcome, reason, event_id,
+             invoices, retry_of, header_names, body, replay, body_expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+          id,
+          entry.provider,
+          entry.receivedAt,
+          entry.ip,
+          entry.size,
+          entry.sha256,
+          entry.status,
+          entry.outcome,
+          entry.reason,
+          entry.eventId,
+          JSON.stringify(entry.invoiceIds),
+          entry.retryOf,
+          JSON.stringify(keepBody && entry.replay ? Object.keys(entry.replay.headers) : []),
+          keepBody ? entry.body : null,
+          keepBody && entry.replay ? JSON.stringify(entry.replay) : null,
+          keepBody ? entry.receivedAt + CAPS.bodyTtlMs : null,
+        )
+        .one();
+      this.enforceCaps(seq, keepBody);
+      return id;
     });
-    if (refused) await this.armAlarm();
-    return record;
   }
 
   async list(filter: DeliveryFilter, afterSeq: number, limit: number): Promise<DeliveryPage> {
@@ -195,9 +211,15 @@ export class MerchantDeliveries extends DurableObject<Bindings> {
     return admit;
   }
 
-  /** Oldest rows beyond the row cap go; oldest bodies beyond the byte cap go (their rows stay). */
-  private enforceCaps(): void {
-    this.sql.exec("DELETE FROM deliveries WHERE seq <= (SELECT MAX(seq) FROM deliveries) - ?", CAPS.maxRows);
+  /**
+   * Oldest rows beyond the row cap go; oldest bodies beyond the byte cap go (their rows stay). The bytes
+   * only grow when a body is kept, so only then are they summed: that sum reads every row holding a body,
+   * which on every accepted delivery was up to CAPS.maxRows rows read (SQLite rows are billed:
+   * https://developers.cloudflare.com/durable-objects/platform/pricing/).
+   */
+  private enforceCaps(seq: number, keptBody: boolean): void {
+    this.sql.exec("DELETE FROM deliveries WHERE seq <= ?", seq - CAPS.maxRows);
+    if (!keptBody) return;
     let bytes =
       this.sql
         .exec<{ n: number | null }>("SELECT SUM(LENGTH(body)) AS n FROM deliveries WHERE body IS NOT NULL")

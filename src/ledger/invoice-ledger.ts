@@ -53,6 +53,14 @@ export class InvoiceLedger extends DurableObject<Bindings> {
    * nothing: the schema is created by the first write that creates an invoice, inside its transaction.
    */
   private ready: boolean;
+  /** Inside mutate(): a capability's rearm is done once, at the end of the transaction. */
+  private mutating = false;
+  private rearmDue = false;
+  /**
+   * The invoice a command answered with (withInvoice, always a command's last step), which the change
+   * record of the same transaction reuses instead of reading the reports and the pause again.
+   */
+  private answered: InvoiceState | undefined;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -235,29 +243,40 @@ export class InvoiceLedger extends DurableObject<Bindings> {
    */
   private mutate<T>(creates: boolean, work: () => T): T {
     return this.ctx.storage.transactionSync(() => {
-      if (creates && !this.ready) {
-        migrate(this.ctx.storage.sql, this.capabilities);
-        this.ready = true;
+      this.mutating = true;
+      this.rearmDue = false;
+      this.answered = undefined;
+      try {
+        if (creates && !this.ready) {
+          migrate(this.ctx.storage.sql, this.capabilities);
+          this.ready = true;
+        }
+        this.book.begin(this.ready);
+        const result = work();
+        const invoice = this.book.changed ? this.book.state() : null;
+        if (invoice) {
+          const silenced =
+            this.book.linesApplied > 0 && this.book.linesMerchantSilenced === this.book.linesApplied;
+          this.announce({
+            paymentsApplied: this.book.paymentsApplied,
+            reversalsApplied: this.book.reversalsApplied,
+            lines: this.book.linesWritten,
+            ...(silenced ? { merchantEvents: false } : {}),
+          });
+          this.reminders.onLedgerChanged({
+            invoice,
+            paymentsApplied: this.book.paymentsApplied,
+            paymentsSilenced: this.book.paymentsSilenced,
+            factsChanged: this.book.factsChanged,
+          });
+        }
+        // Every capability that asked for the alarm is pointed once, still inside the transaction.
+        if (this.rearmDue) void this.pointAlarm();
+        return result;
+      } finally {
+        this.mutating = false;
+        this.answered = undefined;
       }
-      this.book.begin(this.ready);
-      const result = work();
-      const invoice = this.book.changed ? this.book.state() : null;
-      if (invoice) {
-        const silenced =
-          this.book.linesApplied > 0 && this.book.linesMerchantSilenced === this.book.linesApplied;
-        this.announce({
-          paymentsApplied: this.book.paymentsApplied,
-          reversalsApplied: this.book.reversalsApplied,
-          lines: this.book.linesWritten,
-          ...(silenced ? { merchantEvents: false } : {}),
-        });
-        this.reminders.onLedgerChanged({
-          invoice,
-          paymentsApplied: this.book.paymentsApplied,
-          paymentsSilenced: this.book.paymentsSilenced,
-        });
-      }
-      return result;
     });
   }
 
@@ -266,7 +285,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
    * sources come from the previous record plus this transaction's lines, so the hot path never scans lines.
    */
   private announce(facts: ChangeFacts): void {
-    const s = this.state();
+    const s = this.answered ?? this.state();
     if (!s) return;
     this.changes.record(
       s.merchantId,
@@ -314,7 +333,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     value: (v: T, invoice: InvoiceState, result: Extract<CommandResult<T>, { ok: true }>) => R,
   ): CommandResult<R> {
     if (!result.ok) return result;
-    return { ok: true, value: value(result.value, this.state()!, result), created: result.created };
+    this.answered = this.state()!;
+    return { ok: true, value: value(result.value, this.answered, result), created: result.created };
   }
 
   private page<T extends { seq: number }>(
@@ -331,8 +351,21 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     });
   }
 
-  /** Points the one alarm at the earliest wake-up any capability asks for; none: no alarm. */
+  /**
+   * A capability asks for the alarm to be pointed again. Inside a mutation that waits for its end (the
+   * reminders and the change feed both ask in one payment, and each pointing queries every capability's
+   * next wake-up); elsewhere it is done at once.
+   */
   private rearm(): Promise<void> {
+    if (this.mutating) {
+      this.rearmDue = true;
+      return Promise.resolve();
+    }
+    return this.pointAlarm();
+  }
+
+  /** Points the one alarm at the earliest wake-up any capability asks for; none: no alarm. */
+  private pointAlarm(): Promise<void> {
     const times = this.wakeful.map((c) => c.nextWakeAt()).filter((t): t is number => t !== null);
     return times.length === 0
       ? this.ctx.storage.deleteAlarm()

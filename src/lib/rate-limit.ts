@@ -2,7 +2,7 @@
 // counters per key, per Cloudflare location, over a period of 10 or 60 seconds set in wrangler.toml. The
 // binding says only yes or no, so Retry-After is the whole period: by then the window has rolled over.
 import type { Context, MiddlewareHandler } from "hono";
-import { sha256Hex } from "./crypto";
+import { credentialHash } from "./credential-hash";
 import type { AppEnv } from "./types";
 
 /** The period of every [[ratelimits]] binding in wrangler.toml, in seconds. */
@@ -26,7 +26,7 @@ export const limitPerApiKey =
   ): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
     const key = credential(c);
-    if (key && (await overLimit(c.env.API_RATE_LIMITER, `key:${await sha256Hex(key)}`))) {
+    if (key && (await overLimit(c.env.API_RATE_LIMITER, `key:${await credentialHash(c, key)}`))) {
       c.set("outcome", "rejected:rate_limited");
       c.header("Retry-After", String(RATE_LIMIT_PERIOD_SECONDS));
       return refuse(c, RATE_LIMIT_PERIOD_SECONDS);

@@ -10,5 +10,7 @@ export interface AppEnv {
     merchantId?: string;
     /** A word for the request log: "applied", "duplicate", "ignored", "rejected:<code>"... */
     outcome?: string;
+    /** A presented API key and its SHA-256, so the rate limit and the lookup hash it once (credential-hash.ts). */
+    credentialHash?: { credential: string; hash: string };
   };
 }

@@ -3,6 +3,7 @@
 // request, and leave the merchant on the context for the handlers.
 import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
+import { credentialHash } from "../lib/credential-hash";
 import type { AppEnv } from "../lib/types";
 import { resolveApiKey } from "./store";
 
@@ -15,7 +16,7 @@ export async function acceptApiKey(
   key: string | null | undefined,
   accept: (merchantId: string, c: Context<AppEnv>) => boolean = () => true,
 ): Promise<boolean> {
-  const record = key ? await resolveApiKey(c.env.MERCHANTS, key) : null;
+  const record = key ? await resolveApiKey(c.env.MERCHANTS, key, (k) => credentialHash(c, k)) : null;
   if (!record || !accept(record.merchant_id, c)) return false;
   c.set("merchantId", record.merchant_id);
   return true;

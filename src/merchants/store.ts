@@ -132,9 +132,13 @@ export async function revokeApiKey(kv: KVNamespace, merchantId: string, keyId: s
 }
 
 /** Resolves a presented key by its hash: a lookup, not a comparison, so nothing secret is compared in variable time. */
-export async function resolveApiKey(kv: KVNamespace, key: string): Promise<ApiKeyRecord | null> {
+export async function resolveApiKey(
+  kv: KVNamespace,
+  key: string,
+  hashOf: (key: string) => Promise<string> = sha256Hex,
+): Promise<ApiKeyRecord | null> {
   if (!/^ilk_[A-Za-z0-9]{40}$/.test(key)) return null;
-  const hash = await sha256Hex(key);
+  const hash = await hashOf(key);
   const memo = apiKeys.get(hash);
   if (memo) return memo;
   const record = await kv.get<ApiKeyRecord>(apiKeyKey(hash), { type: "json", cacheTtl: CACHE_TTL_SECONDS });

@@ -56,6 +56,8 @@ export interface LedgerChange {
   paymentsApplied: number;
   /** Of those, the ones recorded without a customer reminder (chargebee-event-email: all-disabled). */
   paymentsSilenced: number;
+  /** Whether the invoice's facts (its due date among them) were written. */
+  factsChanged: boolean;
 }
 
 export class InvoiceReminders implements Capability, Wakeful {
@@ -99,31 +101,34 @@ export class InvoiceReminders implements Capability, Wakeful {
    * A payment that arrives before the invoice's total is remembered, and reminded about once the total
    * is known, if money is still due then.
    */
-  onLedgerChanged({ invoice: s, paymentsApplied, paymentsSilenced }: LedgerChange): void {
+  onLedgerChanged({ invoice: s, paymentsApplied, paymentsSilenced, factsChanged }: LedgerChange): void {
     const now = Date.now();
     const owing = isOwing(s);
+    const state = this.state.snapshot();
     // A payment recorded with chargebee-event-email (or -actions): all-disabled asks for no reminder.
     const toRemind = paymentsApplied - paymentsSilenced;
     if (s.facts.total === null || s.facts.currency === null) {
-      if (toRemind > 0) this.state.setPaymentUnreminded(true);
+      if (toRemind > 0 && !state.paymentUnreminded) this.state.setPaymentUnreminded(true);
     } else {
-      const unreminded = this.state.paymentUnreminded();
+      const unreminded = state.paymentUnreminded;
       if ((toRemind > 0 || unreminded) && owing) {
-        const paused = this.state.pausedAt() !== null;
         this.store.insert(
           "partial_payment",
           msToDay(now),
           now,
-          paused ? null : now + SETTLE_GRACE_MS,
-          paused ? PAUSED : null,
+          state.paused ? null : now + SETTLE_GRACE_MS,
+          state.paused ? PAUSED : null,
         );
       }
       if (unreminded) this.state.setPaymentUnreminded(false);
     }
     if (!owing) this.store.cancelOpen(`stopped: the invoice is ${s.balance.status}`, now);
-    // The due date may have changed: replan soon. A paid or void invoice plans nothing and, having no open
-    // reminder either, keeps no wake-up.
-    this.store.setSettleAt(owing && isDay(s.facts.dueDate) ? now + SETTLE_GRACE_MS : null);
+    // The due date may have changed (facts written), or the invoice started or stopped owing: replan soon.
+    // A paid or void invoice plans nothing and, having no open reminder either, keeps no wake-up. A payment
+    // that leaves the facts as they were and the invoice still owing moves no cadence point, so a planning
+    // already scheduled stands and the state row is not written again on every payment.
+    const settleAt = owing && isDay(s.facts.dueDate) ? now + SETTLE_GRACE_MS : null;
+    if (factsChanged || (settleAt === null) !== (state.settleAt === null)) this.store.setSettleAt(settleAt);
     void this.rearm();
     // Only an outbox record needs handing over at once; cadence planning can wait for that alarm, which
     // keeps a KV read and a queue call off every payment on a busy invoice.

@@ -5,6 +5,15 @@ interface StateRow extends Record<string, SqlStorageValue> {
   paused_at: string | null;
   quiet_until: number | null;
   payment_unreminded: number;
+  settle_at: number | null;
+}
+
+/** The switches a ledger change consults, read in one statement. */
+export interface StateSnapshot {
+  paused: boolean;
+  paymentUnreminded: boolean;
+  /** When the alarm next plans the cadence; null: no planning scheduled. */
+  settleAt: number | null;
 }
 
 export class ReminderState {
@@ -12,8 +21,17 @@ export class ReminderState {
 
   private row(): StateRow | undefined {
     return this.sql
-      .exec<StateRow>("SELECT paused_at, quiet_until, payment_unreminded FROM reminder_state")
+      .exec<StateRow>("SELECT paused_at, quiet_until, payment_unreminded, settle_at FROM reminder_state")
       .toArray()[0];
+  }
+
+  snapshot(): StateSnapshot {
+    const r = this.row();
+    return {
+      paused: (r?.paused_at ?? null) !== null,
+      paymentUnreminded: (r?.payment_unreminded ?? 0) === 1,
+      settleAt: r?.settle_at ?? null,
+    };
   }
 
   /** When reminders were paused for this invoice; null: they are active. */

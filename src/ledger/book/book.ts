@@ -35,6 +35,8 @@ export class Book implements Capability {
    * asked for no customer reminder.
    */
   changed = false;
+  /** Whether this transaction wrote the invoice's facts (a due date may have moved). */
+  factsChanged = false;
   paymentsApplied = 0;
   paymentsSilenced = 0;
   reversalsApplied = 0;
@@ -54,6 +56,7 @@ export class Book implements Capability {
   begin(present: boolean): void {
     this.cached = present ? undefined : null;
     this.changed = false;
+    this.factsChanged = false;
     this.paymentsApplied = 0;
     this.paymentsSilenced = 0;
     this.reversalsApplied = 0;
@@ -128,6 +131,7 @@ export class Book implements Capability {
     );
     this.cached = undefined;
     this.changed = true;
+    this.factsChanged = true;
   }
 
   void(at: string): void {

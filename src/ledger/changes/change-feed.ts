@@ -141,17 +141,13 @@ export class ChangeFeed implements Capability, Wakeful {
       const last = due.at(-1)!.version;
       // Handed over: only the newest row stays, for the next change's version and previous summary.
       this.ctx.storage.transactionSync(() => {
-        sql.exec("DELETE FROM change_outbox WHERE version < ? AND version <= ?", this.newest(), last);
+        sql.exec(
+          "DELETE FROM change_outbox WHERE version <= ? AND version < (SELECT MAX(version) FROM change_outbox)",
+          last,
+        );
         sql.exec("UPDATE change_outbox SET handover_at = NULL WHERE version <= ?", last);
       });
     }
     await this.host.rearm();
-  }
-
-  private newest(): number {
-    return (
-      this.ctx.storage.sql.exec<{ v: number | null }>("SELECT MAX(version) AS v FROM change_outbox").one()
-        .v ?? 0
-    );
   }
 }
