@@ -41,11 +41,13 @@ function deliver(merchantId: string, secret: string, invoiceId: string) {
     timestamp: new Date().toISOString(),
     data: { invoice_id: invoiceId, payment_id: uid("p"), amount: 100, currency: "INR" },
   });
+  // One instant for the signature and the header: two clock reads can straddle a second and disagree.
+  const now = new Date();
   const headers = {
     "content-type": "application/json",
     "webhook-id": id,
-    "webhook-timestamp": String(Math.floor(Date.now() / 1000)),
-    "webhook-signature": new Webhook(secret).sign(id, new Date(), body),
+    "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+    "webhook-signature": new Webhook(secret).sign(id, now, body),
   };
   return call("POST", `/webhooks/standard/${merchantId}`, { raw: body, headers });
 }

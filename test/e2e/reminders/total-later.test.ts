@@ -22,12 +22,15 @@ describe("partial_payment once the total is known", () => {
   function deliver(merchantId: string, type: string, data: Record<string, unknown>) {
     const id = uid("msg");
     const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
-    const signature = new Webhook(SECRET).sign(id, new Date(), body);
-    const headers = { "content-type": "application/json", "webhook-id": id, "webhook-signature": signature };
-    return call("POST", `/webhooks/standard/${merchantId}`, {
-      raw: body,
-      headers: { ...headers, "webhook-timestamp": String(Math.floor(Date.now() / 1000)) },
-    });
+    // One instant for the signature and the header: two clock reads can straddle a second and disagree.
+    const now = new Date();
+    const headers = {
+      "content-type": "application/json",
+      "webhook-id": id,
+      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "webhook-signature": new Webhook(SECRET).sign(id, now, body),
+    };
+    return call("POST", `/webhooks/standard/${merchantId}`, { raw: body, headers });
   }
 
   const payFirst = async (merchantId: string, invoiceId: string) => {
