@@ -28,11 +28,13 @@ export async function needsAttention(env: Bindings, merchantId: string): Promise
   return [...byId.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, SECTION_LIMIT);
 }
 
+/** The newest refusals of the last 24 hours (at most SECTION_LIMIT; the Deliveries page has the rest). */
 export async function refusedLastDay(env: Bindings, merchantId: string, now = Date.now()) {
   const page = await deliveryLogFor(env, merchantId).list(
     { outcome: "refused", since: now - DAY_MS },
     0,
     SECTION_LIMIT,
+    "desc",
   );
   return { items: page.items as DeliveryRecord[], more: page.nextSeq !== null };
 }
