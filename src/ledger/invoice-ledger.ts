@@ -33,7 +33,7 @@ import { Idempotency } from "./idempotency/idempotency";
 import { Ingest } from "./ingest/ingest";
 import * as merchant from "./merchant-commands";
 import { hasSchema, migrate } from "./schema";
-import type { Anomaly, InvoiceEvent, InvoiceRef, InvoiceState, Line, Totals } from "./types";
+import type { Anomaly, InvoiceEvent, InvoiceRef, InvoiceState, Line, ListedLine, Totals } from "./types";
 
 /**
  * One ledger per (merchant, invoice): a thin host over its capabilities (book, ingest, idempotency,
@@ -82,7 +82,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.read(() => this.state());
   }
 
-  async listLines(cursor?: string, limit = 50): Promise<Page<Line> | null> {
+  async listLines(cursor?: string, limit = 50): Promise<Page<ListedLine> | null> {
     return this.page(cursor, limit, (after, n) => this.book.lines(after, n));
   }
 
