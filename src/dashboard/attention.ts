@@ -42,7 +42,10 @@ export async function refusedLastDay(env: Bindings, merchantId: string, now = Da
 /** How far back the overview lists invoices whose reminder failed. */
 export const FAILED_REMINDERS_DAYS = 30;
 
-/** Invoices whose customer reminder failed in the last 30 days, newest first: from the index's record of failures. */
+/**
+ * Invoices with a customer reminder still failing (no resend delivered, still owing) whose newest failure is
+ * of the last 30 days, newest first: from the index, which the change feed's summary keeps exact.
+ */
 export async function failedReminders(env: Bindings, merchantId: string, now = Date.now()) {
   const since = new Date(now - FAILED_REMINDERS_DAYS * DAY_MS).toISOString();
   return indexFor(env, merchantId).reminderFailures(since, SECTION_LIMIT);
