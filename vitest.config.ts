@@ -4,6 +4,8 @@ import { reminderReceiver } from "./test/support/reminder-receiver.js";
 
 /** Rate-limit tests: low limits, so a test crosses them in a few requests. */
 const RATE_LIMIT_TESTS = "test/e2e/rate-limits.test.ts";
+/** Browser tests: Node drives Chromium against the Worker under `wrangler dev` (test/browser/global-setup.ts). */
+const BROWSER_TESTS = "test/browser/**/*.test.ts";
 
 /**
  * The Worker as wrangler.toml describes it, with test settings. `limits` replaces the [[ratelimits]]
@@ -46,12 +48,26 @@ export default defineConfig({
           ...common,
           name: "worker",
           include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-          exclude: [RATE_LIMIT_TESTS],
+          exclude: [RATE_LIMIT_TESTS, BROWSER_TESTS],
         },
       },
       {
         plugins: [worker({ api: 5, refusals: 3, signIn: 3 })],
         test: { ...common, name: "rate-limits", include: [RATE_LIMIT_TESTS] },
+      },
+      {
+        // One wrangler dev and one Chromium for the run; files one at a time, and only after the workerd
+        // projects are done (groupOrder), as the machine has 2 cores.
+        test: {
+          ...common,
+          name: "browser",
+          sequence: { groupOrder: 1 },
+          environment: "node",
+          include: [BROWSER_TESTS],
+          globalSetup: ["test/browser/global-setup.ts"],
+          fileParallelism: false,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

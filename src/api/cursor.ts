@@ -12,7 +12,7 @@ import { ApiError, notFound } from "../lib/errors";
 export type ListName = "lines" | "events" | "anomalies" | "reminders";
 
 /** Lists outside any invoice (invoiceId then carries what else the cursor is bound to). */
-export type ScopeList = ListName | "deliveries";
+export type ScopeList = ListName | "deliveries" | "event-deliveries";
 
 export interface CursorScope {
   merchantId: string;

@@ -3,6 +3,7 @@
 import { z } from "@hono/zod-openapi";
 import { DOCS_ASSETS } from "../docs/reference-page";
 import { registerDashboard } from "./dashboard";
+import { registerMerchantEvents } from "./merchant-events";
 import { registerOutboundWebhooks } from "./outbound-webhooks";
 import { registerRefrensRoutes } from "./refrens-routes";
 import type { Registry } from "./registry";
@@ -14,6 +15,7 @@ export function registerContract(registry: Registry) {
   registerWebhookReceivers(registry);
   registerRefrensRoutes(registry);
   registerOutboundWebhooks(registry);
+  registerMerchantEvents(registry);
   registerDashboard(registry);
   registry.registerPath({
     method: "get",

@@ -41,6 +41,15 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const reminderPayloadMatches: Same<z.infer<typeof ReminderPayloadSchema>, ReminderPayload> = true;
 void reminderPayloadMatches;
 
+/** How every outbound POST's answer is taken (src/outbound/policy.ts), reminders and merchant events alike. */
+export const OUTBOUND_RESPONSES = {
+  200: { description: "Any 2xx: delivered" },
+  429: {
+    description: "Retried with backoff, not sooner than Retry-After (also 408, any 5xx, a timeout)",
+  },
+  400: { description: "Any other 4xx, or a 3xx: failed at once, not retried" },
+};
+
 export function registerOutboundWebhooks(registry: Registry) {
   registry.registerWebhook({
     method: "post",
@@ -54,12 +63,6 @@ export function registerOutboundWebhooks(registry: Registry) {
       headers: StandardWebhookHeaders,
       body: { required: true, content: { "application/json": { schema: ReminderPayloadSchema } } },
     },
-    responses: {
-      200: { description: "Any 2xx: delivered" },
-      429: {
-        description: "Retried with backoff, not sooner than Retry-After (also 408, any 5xx, a timeout)",
-      },
-      400: { description: "Any other 4xx, or a 3xx: failed at once, not retried" },
-    },
+    responses: OUTBOUND_RESPONSES,
   });
 }

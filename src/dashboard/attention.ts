@@ -3,6 +3,7 @@
 import type { Bindings } from "../bindings";
 import { deliveryLogFor } from "../deliveries/log";
 import type { DeliveryRecord } from "../deliveries/types";
+import { newestFailedMerchantEvents } from "../events/failed";
 import { assembleAging } from "../portfolio/aging";
 import { indexFor } from "../portfolio/consumer";
 import type { IndexedInvoice } from "../portfolio/index-rows";
@@ -51,22 +52,28 @@ export async function failedReminders(env: Bindings, merchantId: string, now = D
   return indexFor(env, merchantId).reminderFailures(since, SECTION_LIMIT);
 }
 
-/** A merchant event (issue 9, signed events to the merchant's endpoints) whose delivery failed. */
+/** A merchant event whose delivery failed for good (a final refusal, or dead-lettered). */
 export interface FailedMerchantEvent {
   id: string;
   type: string;
   endpoint: string;
+  invoiceId: string;
   failedAt: string;
   reason: string | null;
 }
 
-/**
- * Failed merchant-event deliveries. Merchant events are not built yet; when they are, this reads their
- * per-merchant delivery record (never the invoices). Until then there is nothing that could have failed.
- */
+/** The newest failed merchant-event deliveries, from the merchant's MerchantEvents object (never the invoices). */
 export async function failedMerchantEvents(
-  _env: Bindings,
-  _merchantId: string,
+  env: Bindings,
+  merchantId: string,
 ): Promise<FailedMerchantEvent[]> {
-  return [];
+  const failed = await newestFailedMerchantEvents(env, merchantId, SECTION_LIMIT);
+  return failed.map((d) => ({
+    id: d.id,
+    type: d.type,
+    endpoint: d.endpointId,
+    invoiceId: d.invoiceId,
+    failedAt: d.failedAt ?? d.deadLetteredAt ?? d.updatedAt,
+    reason: d.lastError,
+  }));
 }

@@ -243,9 +243,13 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       const result = work();
       const invoice = this.book.changed ? this.book.state() : null;
       if (invoice) {
+        const silenced =
+          this.book.linesApplied > 0 && this.book.linesMerchantSilenced === this.book.linesApplied;
         this.announce({
           paymentsApplied: this.book.paymentsApplied,
           reversalsApplied: this.book.reversalsApplied,
+          lines: this.book.linesWritten,
+          ...(silenced ? { merchantEvents: false } : {}),
         });
         this.reminders.onLedgerChanged({
           invoice,

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { WhsecSchema } from "../lib/standard-webhooks";
 import { safeText } from "../lib/zod-atoms";
 import { PROVIDERS } from "../providers/registry";
+import { type WebhookEndpoint, WebhookEndpoints } from "./webhook-endpoints";
 
 export const MERCHANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -71,12 +72,17 @@ export const MerchantConfigSchema = z
     providers: z.object(providerShape).strict().default({}),
     notifications: NotificationsSchema.default(NotificationsSchema.parse({})),
     timezone: TimeZoneSchema.default("UTC"),
+    /** The merchant's own event endpoints (src/merchants/webhook-endpoints.ts). */
+    webhooks: WebhookEndpoints.default([]),
   })
   .strict()
   // A secret shown as the placeholder must be sent again in full, or the placeholder would replace it.
   .refine((config) => !containsRedacted(config), `"${REDACTED}" stands for a secret; send the secret itself`);
 
 export type MerchantConfig = z.infer<typeof MerchantConfigSchema>;
+
+/** What is stored: the endpoints with their server-assigned ids and their secrets' rotation. */
+export type StoredConfig = Omit<MerchantConfig, "webhooks"> & { webhooks?: WebhookEndpoint[] };
 
 export interface ApiKeyEntry {
   id: string;
@@ -85,7 +91,7 @@ export interface ApiKeyEntry {
   created_at: string;
 }
 
-export interface MerchantRecord extends MerchantConfig {
+export interface MerchantRecord extends StoredConfig {
   id: string;
   created_at: string;
   updated_at: string;

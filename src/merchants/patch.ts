@@ -1,27 +1,15 @@
 // PATCH of a merchant's configuration: a JSON Merge Patch (RFC 7396, https://www.rfc-editor.org/rfc/rfc7396)
 // over the stored configuration, plus two per-provider operations for secrets, which a merge patch cannot
 // express: it replaces arrays whole, and a secret cannot be read back to be resent.
-import type { z } from "@hono/zod-openapi";
 import { ApiError } from "../lib/errors";
+import { fromZod, mergePatch } from "../lib/merge-patch";
 import { isJsonObject } from "../lib/strict-json";
 import { PROVIDERS } from "../providers/registry";
-import { type MerchantConfig, MerchantConfigSchema } from "./config";
+import { MerchantConfigSchema, type StoredConfig } from "./config";
 import { SECRET_LISTS, secretId } from "./secrets";
+import { patchEndpoints } from "./webhooks-patch";
 
-/** RFC 7396 §2: objects merge key by key, null removes, anything else (arrays too) replaces. */
-export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isJsonObject(patch)) return patch;
-  const out: Record<string, unknown> = {};
-  const own = (k: string, v: unknown) =>
-    // defineProperty, so an own "__proto__" key stays a key (and is refused by the strict schemas).
-    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  if (isJsonObject(target)) for (const [k, v] of Object.entries(target)) own(k, v);
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else own(k, mergePatch(out[k], v));
-  }
-  return out;
-}
+export { mergePatch };
 
 const invalid = (path: string, message: string) =>
   new ApiError(422, "validation_failed", `${path}: ${message}`, [{ path, message }]);
@@ -64,16 +52,16 @@ async function applySecretOps(provider: string, config: unknown, ops: { add?: un
 
 /** The stored configuration with `patch` applied, validated as a whole exactly as PUT validates a body. */
 export async function applyMerchantPatch(
-  stored: MerchantConfig,
+  stored: StoredConfig,
   patch: Record<string, unknown>,
-): Promise<MerchantConfig> {
+): Promise<StoredConfig> {
   const base = {
     name: stored.name,
     providers: stored.providers,
     notifications: stored.notifications,
     ...(stored.timezone === undefined ? {} : { timezone: stored.timezone }),
   };
-  const { providers, ...rest } = patch;
+  const { providers, webhooks, ...rest } = patch;
   const merged = mergePatch(base, rest) as Record<string, unknown>;
   let nextProviders = merged.providers as Record<string, unknown>;
   if (providers !== undefined) {
@@ -95,18 +83,12 @@ export async function applyMerchantPatch(
     }
     nextProviders = next;
   }
-  const parsed = MerchantConfigSchema.safeParse({ ...merged, providers: nextProviders });
+  // The endpoints are checked apart (their ids and secrets live only in what is stored), after the rest.
+  const parsed = MerchantConfigSchema.safeParse({ ...merged, providers: nextProviders, webhooks: [] });
   if (!parsed.success) throw fromZod(parsed.error);
-  return parsed.data;
-}
-
-function fromZod(error: z.ZodError): ApiError {
-  const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  const first = issues[0];
-  return new ApiError(
-    422,
-    "validation_failed",
-    first ? `${first.path || "request"}: ${first.message}` : "Invalid configuration",
-    issues,
-  );
+  const endpoints = stored.webhooks ?? [];
+  return {
+    ...parsed.data,
+    webhooks: webhooks === undefined ? endpoints : patchEndpoints(endpoints, webhooks),
+  };
 }

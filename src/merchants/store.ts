@@ -1,6 +1,6 @@
 import { randomId, sha256Hex } from "../lib/crypto";
 import { TtlCache } from "../lib/ttl-cache";
-import type { ApiKeyEntry, MerchantConfig, MerchantRecord } from "./config";
+import type { ApiKeyEntry, MerchantRecord, StoredConfig } from "./config";
 
 // KV layout: merchant:<id> holds the configuration; apikey:<sha256(key)> maps a key to its merchant;
 // keyentry:<merchant>:<key id> lists the merchant's keys.
@@ -31,7 +31,7 @@ export async function getMerchant(kv: KVNamespace, id: string): Promise<Merchant
 export async function putMerchant(
   kv: KVNamespace,
   id: string,
-  config: MerchantConfig,
+  config: StoredConfig,
 ): Promise<{ record: MerchantRecord; created: boolean }> {
   const existing = await kv.get<MerchantRecord>(merchantKey(id), "json");
   const now = new Date().toISOString();

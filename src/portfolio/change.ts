@@ -2,7 +2,7 @@
 // every committed change a merchant would see. The per-merchant index is built from it, and merchant events
 // (invoice.created, invoice.paid, ...) are meant to be derived from it: `kinds` says what happened, `version`
 // orders and deduplicates, and `invoice` is the whole picture as of that version.
-import type { InvoiceStatus } from "../ledger/types";
+import type { InvoiceStatus, LineKind } from "../ledger/types";
 
 /**
  * What one committed change did. Several may hold at once (a payment that settles the invoice is both
@@ -61,6 +61,21 @@ export interface InvoiceSummary {
   reminderFailedAt: string | null;
 }
 
+/** A line the change wrote (payment, reversal, write-off, adjustment): what merchant events say happened. */
+export interface ChangeLine {
+  id: string;
+  kind: LineKind;
+  source: string;
+  /** Minor units of `currency`; for a reversal, what it actually took back. */
+  amount: number;
+  tds: number;
+  currency: string;
+  method: string | null;
+  reference: string | null;
+  /** A reversal: the payment it takes back from (null while that payment is unknown). */
+  reverses: string | null;
+}
+
 /** One committed change, as handed over. At-least-once: a receiver keeps the highest `version` it saw. */
 export interface InvoiceChange {
   v: 1;
@@ -74,4 +89,8 @@ export interface InvoiceChange {
   /** When the change committed (ISO 8601). */
   at: string;
   invoice: InvoiceSummary;
+  /** The lines this change wrote, merchant events not silenced (at most CHANGE_LINES_MAX); absent if none. */
+  lines?: ChangeLine[];
+  /** Present (false) only when the change's lines asked for no merchant events (Chargebee's skip header). */
+  merchantEvents?: false;
 }

@@ -1,7 +1,9 @@
 // The change feed's consumer: a batch grouped by merchant, each merchant's index updated in one call (one
-// transaction), so an index takes one write transaction per batch, not one per payment. The index applies by
+// transaction), so an index takes one write transaction per batch, not one per payment; then the merchant's
+// events derived and recorded, one call to its MerchantEvents object. The index applies by
 // version, so a redelivered or reordered message changes nothing twice.
 import type { Bindings } from "../bindings";
+import { recordMerchantEvents } from "../events/from-changes";
 import { MERCHANT_ID } from "../merchants/config";
 import type { InvoiceChange } from "./change";
 
@@ -41,13 +43,23 @@ export async function consumeChanges(batch: MessageBatch, env: Bindings): Promis
   await Promise.all(
     [...byMerchant].map(async ([merchantId, msgs]) => {
       try {
-        await indexFor(env, merchantId).apply(msgs.map((m) => m.body as InvoiceChange));
+        const changes = msgs.map((m) => m.body as InvoiceChange);
+        await indexFor(env, merchantId).apply(changes);
+        // Both apply by version or by derived id, so a group retried because the events failed changes
+        // nothing twice in the index.
+        await recordMerchantEvents(env, merchantId, changes);
         for (const m of msgs) m.ack();
       } catch (err) {
         // Retried as a group by the queue; past max_retries they go to the dead letter queue, and an index
-        // repair (POST /admin/merchants/{id}/index/verify) puts the index right.
+        // repair (POST /admin/merchants/{id}/index/verify) puts the index right (events of changes lost so
+        // are not recovered: see README, Merchant events).
         console.error(
-          JSON.stringify({ level: "error", message: "index update failed", merchantId, error: String(err) }),
+          JSON.stringify({
+            level: "error",
+            message: "index or events update failed",
+            merchantId,
+            error: String(err),
+          }),
         );
         for (const m of msgs) m.retry();
       }

@@ -1,7 +1,7 @@
 // From an invoice's own state to the summary the change feed carries, and the kinds of a change.
 import type { InvoiceState } from "../ledger/types";
 import type { ReminderFailures } from "../reminders/types";
-import { type ChangeKind, type InvoiceSummary, STATUS_KIND } from "./change";
+import { type ChangeKind, type ChangeLine, type InvoiceSummary, STATUS_KIND } from "./change";
 
 export function summaryOf(
   s: InvoiceState,
@@ -35,6 +35,13 @@ export interface ChangeFacts {
   paymentsApplied: number;
   reversalsApplied: number;
   reminderFailed?: boolean;
+  /**
+   * False when every line this transaction wrote asked that the merchant not be told (Chargebee's
+   * `chargebee-event-webhook: all-disabled`): the change still feeds the index, but sends no merchant event.
+   */
+  merchantEvents?: boolean;
+  /** The lines written that the merchant may be told about. */
+  lines?: readonly ChangeLine[];
 }
 
 export function kindsOf(prev: InvoiceSummary | null, next: InvoiceSummary, facts: ChangeFacts): ChangeKind[] {
@@ -48,3 +55,16 @@ export function kindsOf(prev: InvoiceSummary | null, next: InvoiceSummary, facts
   if (facts.reminderFailed) kinds.push("reminder_failed");
   return kinds.length > 0 ? kinds : ["updated"];
 }
+
+/** The balance fields every outward view of an invoice starts with (listing, CSV, merchant events). */
+export const balanceView = (i: InvoiceSummary) => ({
+  id: i.id,
+  number: i.number,
+  currency: i.currency,
+  total: i.total,
+  amount_paid: i.amountPaid,
+  amount_due: i.amountDue,
+  credit_balance: i.creditBalance,
+  status: i.status,
+  due_date: i.dueDate,
+});

@@ -6,19 +6,20 @@ import type { Bindings } from "../bindings";
 import { ledgerFor } from "../ledger/client";
 import { MERCHANT_ID } from "../merchants/config";
 import { getMerchant } from "../merchants/store";
+import { outcomeOf, settleAttempt, settleClaim } from "../outbound/attempt";
+import { deliverEach, recordDeadLetters } from "../outbound/consume";
 import { postSignedReminder } from "./delivery";
-import { attemptLimit, backoffSeconds } from "./policy";
+import { attemptLimit } from "./policy";
 import {
   type DeliverySettings,
   deliverable,
-  deliverySettings,
   logReminder,
   NOT_CONFIGURED,
   notificationsOf,
   REMINDERS_DLQ,
   REMINDERS_QUEUE,
 } from "./settings";
-import type { AttemptOutcome, DeadLetterMessage, ReminderMessage } from "./types";
+import type { DeadLetterMessage, ReminderMessage } from "./types";
 
 const REMINDER_ID = /^rem_[A-Za-z0-9]{1,64}$/;
 
@@ -55,32 +56,17 @@ export async function handleQueue(batch: MessageBatch, env: Bindings): Promise<v
   batch.retryAll();
 }
 
-export async function consumeReminders(batch: MessageBatch, env: Bindings): Promise<void> {
-  const settings = deliverySettings(env);
-  await Promise.all(
-    batch.messages.map(async (msg) => {
-      try {
-        await deliverOne(msg, env, settings);
-      } catch (err) {
-        // Our own infrastructure failed (Durable Object, KV, queue): retry; the queue's max_retries sends it
-        // to the dead-letter queue if this never clears.
-        logReminder(env, "error", "reminder delivery errored", {
-          error: String(err),
-          attempts: msg.attempts,
-        });
-        msg.retry({ delaySeconds: backoffSeconds(msg.attempts, settings.retryBaseSeconds) });
-      }
-    }),
+export const consumeReminders = (batch: MessageBatch, env: Bindings) =>
+  deliverEach(batch, env, "reminder", parseReminderMessage, (msg, m, settings) =>
+    deliverOne(msg, m, env, settings),
   );
-}
 
-async function deliverOne(msg: Message, env: Bindings, settings: DeliverySettings): Promise<void> {
-  const m = parseReminderMessage(msg.body);
-  if (!m) {
-    logReminder(env, "error", "malformed reminder message dropped", { id: msg.id });
-    msg.ack();
-    return;
-  }
+async function deliverOne(
+  msg: Message,
+  m: DeadLetterMessage,
+  env: Bindings,
+  settings: DeliverySettings,
+): Promise<void> {
   const ledger = ledgerFor(env, m.merchantId, m.invoiceId);
   const notifications = notificationsOf(await getMerchant(env.MERCHANTS, m.merchantId));
   if (!deliverable(notifications)) {
@@ -90,19 +76,9 @@ async function deliverOne(msg: Message, env: Bindings, settings: DeliverySetting
   }
   const maxAttempts = attemptLimit(notifications.max_attempts);
   const claim = await ledger.claimReminder(m.reminderId, { leaseMs: settings.timeoutMs, maxAttempts });
-  switch (claim.kind) {
-    case "unknown":
-    case "done":
-      msg.ack();
-      return;
-    case "busy":
-      msg.retry({ delaySeconds: claim.retryInSeconds });
-      return;
-    case "exhausted":
-      await forwardToDeadLetters(env, m, claim.attempts, claim.lastError);
-      msg.ack();
-      return;
-  }
+  const deadLetter = (attempts: number, lastError: string | null) =>
+    forwardToDeadLetters(env, m, attempts, lastError);
+  if (!(await settleClaim(msg, claim, deadLetter)) || claim.kind !== "deliver") return;
 
   const result = await postSignedReminder({
     url: notifications.url,
@@ -111,22 +87,8 @@ async function deliverOne(msg: Message, env: Bindings, settings: DeliverySetting
     payload: claim.payload,
     timeoutMs: settings.timeoutMs,
   });
-  const error = result.error ?? "unknown error";
-  const exhausted = claim.attempt >= maxAttempts;
-  // The ledger learns when the retry is due, so that a reminder waiting for it is not handed over again.
-  const outcome: AttemptOutcome =
-    result.verdict === "delivered"
-      ? { kind: "delivered" }
-      : result.verdict === "failed"
-        ? { kind: "failed", error }
-        : {
-            kind: "retry",
-            error,
-            retryInSeconds: exhausted
-              ? 0
-              : backoffSeconds(claim.attempt, settings.retryBaseSeconds, result.retryAfterSeconds),
-          };
-  const status = await ledger.finishReminderAttempt(m.reminderId, claim.attempt, outcome);
+  const attempt = outcomeOf(result, claim.attempt, maxAttempts, settings.retryBaseSeconds);
+  const status = await ledger.finishReminderAttempt(m.reminderId, claim.attempt, attempt.outcome);
   logReminder(env, result.verdict === "delivered" ? "info" : "warn", "reminder attempt", {
     reminder: m.reminderId,
     invoice: m.invoiceId,
@@ -134,17 +96,7 @@ async function deliverOne(msg: Message, env: Bindings, settings: DeliverySetting
     verdict: result.verdict,
     http_status: result.status,
   });
-
-  if (outcome.kind === "retry" && status === "sent") {
-    if (exhausted) {
-      await forwardToDeadLetters(env, m, claim.attempt, outcome.error);
-      msg.ack();
-    } else {
-      msg.retry({ delaySeconds: outcome.retryInSeconds });
-    }
-    return;
-  }
-  msg.ack();
+  await settleAttempt(msg, attempt, status, (error) => deadLetter(claim.attempt, error));
 }
 
 function forwardToDeadLetters(env: Bindings, m: ReminderMessage, attempts: number, lastError: string | null) {
@@ -165,28 +117,9 @@ function forwardToDeadLetters(env: Bindings, m: ReminderMessage, attempts: numbe
  * Records the failure on the invoice. Messages arrive here either forwarded after the merchant's
  * max_attempts, or moved by the queue itself after its max_retries (our own errors).
  */
-export async function consumeDeadLetters(batch: MessageBatch, env: Bindings): Promise<void> {
-  await Promise.all(
-    batch.messages.map(async (msg) => {
-      const m = parseReminderMessage(msg.body);
-      if (!m) {
-        logReminder(env, "error", "malformed dead letter dropped", { id: msg.id });
-        msg.ack();
-        return;
-      }
-      try {
-        const note = m.lastError ?? "the queue gave up redelivering it";
-        const status = await ledgerFor(env, m.merchantId, m.invoiceId).deadLetterReminder(m.reminderId, note);
-        logReminder(env, "warn", "reminder dead-lettered", {
-          reminder: m.reminderId,
-          invoice: m.invoiceId,
-          status,
-        });
-        msg.ack();
-      } catch (err) {
-        logReminder(env, "error", "dead letter not recorded yet", { error: String(err) });
-        msg.retry({ delaySeconds: 30 });
-      }
-    }),
-  );
-}
+export const consumeDeadLetters = (batch: MessageBatch, env: Bindings) =>
+  recordDeadLetters(batch, env, "reminder", parseReminderMessage, async (m) => {
+    const note = m.lastError ?? "the queue gave up redelivering it";
+    const status = await ledgerFor(env, m.merchantId, m.invoiceId).deadLetterReminder(m.reminderId, note);
+    return { reminder: m.reminderId, invoice: m.invoiceId, status };
+  });

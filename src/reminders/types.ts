@@ -78,8 +78,5 @@ export type ClaimResult =
   | { kind: "exhausted"; attempts: number; lastError: string | null }
   | { kind: "unknown" };
 
-export type AttemptOutcome =
-  | { kind: "delivered" }
-  /** retryInSeconds: when the consumer tries again (its message's retry delay); 0 if it dead-letters instead. */
-  | { kind: "retry"; error: string; retryInSeconds: number }
-  | { kind: "failed"; error: string };
+/** The shared outcome of one attempt (src/outbound/attempt.ts). */
+export type { AttemptOutcome } from "../outbound/attempt";

@@ -6,6 +6,7 @@ import { type MerchantRecord, NotificationsSchema, redact } from "../../merchant
 import { applyMerchantPatch } from "../../merchants/patch";
 import { listSecrets } from "../../merchants/secrets";
 import * as store from "../../merchants/store";
+import { endpointView, replaceEndpoints } from "../../merchants/webhook-endpoints";
 import type * as routes from "./admin.routes";
 
 async function view(kv: KVNamespace, m: MerchantRecord) {
@@ -14,6 +15,7 @@ async function view(kv: KVNamespace, m: MerchantRecord) {
     ...redact({ id: m.id, name: m.name, providers: m.providers, notifications: m.notifications }),
     // Stored before the setting existed: the default.
     timezone: m.timezone ?? "UTC",
+    webhooks: await Promise.all((m.webhooks ?? []).map(endpointView)),
     secrets: await listSecrets(m.providers),
     api_keys: keys.map(({ id, prefix, created_at }) => ({ id, prefix, created_at })),
     created_at: m.created_at,
@@ -47,12 +49,16 @@ async function refuseSilentDrop(kv: KVNamespace, id: string, sent: Record<string
   if (!("timezone" in sent) && stored.timezone !== undefined && stored.timezone !== "UTC") {
     dropped.push(`timezone (${stored.timezone})`);
   }
+  if (!("webhooks" in sent) && (stored.webhooks ?? []).length > 0) {
+    dropped.push(`webhooks (${stored.webhooks!.map((e) => e.id).join(", ")})`);
+  }
   if (dropped.length === 0) return;
   throw new ApiError(
     409,
     "replace_would_drop",
     `PUT replaces the whole configuration, and this body would erase ${dropped.join(" and ")}. Send them ` +
-      'again, send "providers": {} or "notifications": {} to clear them on purpose, or PATCH only what changes',
+      'again, send "providers": {}, "notifications": {}, "webhooks": [] or "timezone": "UTC" to clear them on ' +
+      "purpose, or PATCH only what changes",
   );
 }
 
@@ -60,7 +66,11 @@ export const putMerchant: RouteHandler<typeof routes.putMerchant, AppEnv> = asyn
   const { merchantId } = c.req.valid("param");
   // The body as sent, before defaults: whether a part was left out.
   await refuseSilentDrop(c.env.MERCHANTS, merchantId, await c.req.json());
-  const { record, created } = await store.putMerchant(c.env.MERCHANTS, merchantId, c.req.valid("json"));
+  const body = c.req.valid("json");
+  // Endpoints sent with their id keep it (and their delivery history); the others get one.
+  const stored = await c.env.MERCHANTS.get<MerchantRecord>(`merchant:${merchantId}`, "json");
+  const webhooks = replaceEndpoints(stored?.webhooks ?? [], body.webhooks);
+  const { record, created } = await store.putMerchant(c.env.MERCHANTS, merchantId, { ...body, webhooks });
   c.set("merchantId", merchantId);
   return c.json(await view(c.env.MERCHANTS, record), created ? 201 : 200);
 };

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { jsonObjectBody } from "../../lib/json-body";
 import { identifier, safeText } from "../../lib/zod-atoms";
 import { MerchantConfigSchema } from "../../merchants/config";
+import { WebhookEndpointView } from "../../merchants/webhook-endpoints";
 import {
   bodyRefusals,
   errorResponse,
@@ -26,6 +27,9 @@ export const MerchantSchema = z
     timezone: z
       .string()
       .openapi({ description: "IANA time zone the dashboard shows times in", example: "UTC" }),
+    webhooks: z.array(WebhookEndpointView).openapi({
+      description: "The merchant's event endpoints (see Merchant events); secrets are write-only",
+    }),
     secrets: z
       .array(
         z.object({
@@ -52,7 +56,7 @@ export const putMerchant = createRoute({
   security,
   summary: "Create or replace a merchant's whole configuration (secrets are write-only)",
   description:
-    "Replaces everything. On an existing merchant, a body without providers (or notifications) while some are stored is refused with 409 replace_would_drop: send them, send {} to clear them on purpose, or use PATCH.",
+    "Replaces everything. On an existing merchant, a body without providers, notifications or webhooks while some are stored (or without a stored non-UTC timezone) is refused with 409 replace_would_drop: send them, send {} (or [] for webhooks) to clear them on purpose, or use PATCH. An endpoint sent with the id of a stored one keeps it; one without an id gets a new one.",
   middleware: jsonObjectBody("required"),
   request: { params: z.object({ merchantId: MerchantIdParam }), body: jsonBody(MerchantConfigSchema) },
   responses: {
@@ -60,7 +64,9 @@ export const putMerchant = createRoute({
     200: jsonResponse(MerchantSchema, "Updated"),
     201: jsonResponse(MerchantSchema, "Created"),
     401: errorResponse("Missing or wrong admin token"),
-    409: errorResponse("replace_would_drop: the body leaves out stored providers or notifications"),
+    409: errorResponse(
+      "replace_would_drop: the body leaves out stored providers, notifications, webhooks or timezone",
+    ),
     422: errorResponse("Invalid configuration"),
   },
 });
@@ -86,6 +92,15 @@ export const MerchantPatchSchema = z
       description: "IANA time zone name for the dashboard; null restores UTC",
       example: "Asia/Kolkata",
     }),
+    webhooks: z
+      .union([z.array(z.record(z.string(), z.unknown())), z.record(z.string(), z.unknown())])
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          "A whole list of endpoints (replaced as PUT replaces it), null (no endpoints), or operations by endpoint id: remove (ids), update ({id: merge patch of url, events, enabled, max_attempts, secret}), add (new endpoints)",
+        example: { update: { we_4kT9zQp2LmX8vR3sYb7N: { events: ["invoice.paid"] } } },
+      }),
   })
   .strict()
   .openapi("MerchantPatch");

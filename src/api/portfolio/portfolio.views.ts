@@ -1,6 +1,7 @@
 // The portfolio's public JSON and CSV for an indexed invoice. Amounts are integers in minor units.
 import { minorToMajorString } from "../../money/amount";
 import type { IndexedInvoice } from "../../portfolio/index-rows";
+import { balanceView } from "../../portfolio/summary";
 
 const DAY_MS = 86_400_000;
 
@@ -15,15 +16,7 @@ export function daysOverdue(i: IndexedInvoice, today: string): number {
 
 export function itemView(i: IndexedInvoice, today: string) {
   return {
-    id: i.id,
-    number: i.number,
-    currency: i.currency,
-    total: i.total,
-    amount_paid: i.amountPaid,
-    amount_due: i.amountDue,
-    credit_balance: i.creditBalance,
-    status: i.status,
-    due_date: i.dueDate,
+    ...balanceView(i),
     days_overdue: daysOverdue(i, today),
     customer: i.customer,
     anomalies_count: i.anomaliesCount,

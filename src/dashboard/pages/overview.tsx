@@ -106,9 +106,15 @@ export async function overviewPage(c: Context<DashEnv>) {
       <Section id="failed-events" title="Failed merchant events">
         <Listing
           items={failedEvents}
-          cols={["Failed at", "Event", "Endpoint", "Reason"]}
+          cols={["Failed at", "Event", "Invoice", "Endpoint", "Reason"]}
           empty="No merchant event failed."
-          row={(e) => [formatInstant(e.failedAt, v.timeZone, v.locale), e.type, e.endpoint, e.reason ?? "—"]}
+          row={(e) => [
+            formatInstant(e.failedAt, v.timeZone, v.locale),
+            e.type,
+            <InvoiceLink id={e.invoiceId} number={null} />,
+            e.endpoint,
+            e.reason ?? "—",
+          ]}
         />
       </Section>
       <Section id="refused" title="Refused deliveries (last 24 hours)">

@@ -2,6 +2,7 @@
 // method is synchronous SQL run inside the host's one transaction per mutation; the invoice row is read
 // at most once per transaction and kept in step with every write.
 import { randomId } from "../../lib/crypto";
+import type { ChangeLine } from "../../portfolio/change";
 import { addLine, compareReplay, EMPTY_TOTALS, validateLine } from "../balance";
 import type { InvoiceFacts } from "../commands";
 import type { Capability, Note } from "../host";
@@ -17,7 +18,16 @@ import type {
 } from "../types";
 import { Allocations } from "./allocations";
 import { BASELINE, MIGRATIONS } from "./migrations";
-import { type BookState, type InvoiceRow, insertLine, type LineRow, stateOf, toLine, totalsOf } from "./rows";
+import {
+  type BookState,
+  changeLine,
+  type InvoiceRow,
+  insertLine,
+  type LineRow,
+  stateOf,
+  toLine,
+  totalsOf,
+} from "./rows";
 
 const LINE_PREFIX = { payment: "pay", reversal: "rev", write_off: "wo", adjustment: "adj" } as const;
 
@@ -36,6 +46,11 @@ export class Book implements Capability {
   paymentsApplied = 0;
   paymentsSilenced = 0;
   reversalsApplied = 0;
+  /** Lines written in this transaction, and how many of those asked that the merchant not be told. */
+  linesApplied = 0;
+  linesMerchantSilenced = 0;
+  /** The lines written in this transaction that the merchant may be told about, for the change record. */
+  readonly linesWritten: ChangeLine[] = [];
   /** Sources that recorded a line in this transaction (the change feed keeps the invoice's set). */
   readonly sourcesApplied = new Set<string>();
 
@@ -50,6 +65,9 @@ export class Book implements Capability {
     this.paymentsApplied = 0;
     this.paymentsSilenced = 0;
     this.reversalsApplied = 0;
+    this.linesApplied = 0;
+    this.linesMerchantSilenced = 0;
+    this.linesWritten.length = 0;
     this.sourcesApplied.clear();
   }
 
@@ -217,6 +235,9 @@ export class Book implements Capability {
     this.writeTotals(t, line.createdAt);
     if (plan) this.allocations.record(line, plan, note);
     this.sourcesApplied.add(input.source);
+    this.linesApplied += 1;
+    if (!line.notifyMerchant) this.linesMerchantSilenced += 1;
+    else this.linesWritten.push(changeLine(line));
     if (input.kind === "reversal" && amount > 0) this.reversalsApplied += 1;
     if (input.kind === "payment") {
       this.paymentsApplied += 1;

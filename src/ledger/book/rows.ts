@@ -1,4 +1,6 @@
 // The book's rows as SQLite returns them, and their mapping to the ledger's vocabulary.
+
+import type { ChangeLine } from "../../portfolio/change";
 import { deriveBalance } from "../balance";
 import type { InvoiceSnapshot, Line, LineOrigin, Totals } from "../types";
 
@@ -154,3 +156,16 @@ export function insertLine(
     )
     .one().seq;
 }
+
+/** A line as the change record carries it (src/portfolio/change.ts). */
+export const changeLine = (l: Line): ChangeLine => ({
+  id: l.id,
+  kind: l.kind,
+  source: l.source,
+  amount: l.amount,
+  tds: l.tds,
+  currency: l.currency,
+  method: l.method,
+  reference: l.reference,
+  reverses: l.reversesId,
+});

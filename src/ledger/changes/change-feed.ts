@@ -13,6 +13,8 @@ import { MIGRATIONS } from "./migrations";
 export const CHANGE_GRACE_MS = 10_000;
 /** Next try after the queue refused a hand-over. */
 export const CHANGE_RETRY_MS = 30_000;
+/** Lines a change record carries at most: enough for any one delivery, and a bound on the message's size. */
+export const CHANGE_LINES_MAX = 20;
 /** sendBatch takes at most 100 messages: https://developers.cloudflare.com/queues/platform/limits/ */
 const SEND_BATCH_MAX = 100;
 
@@ -60,6 +62,8 @@ export class ChangeFeed implements Capability, Wakeful {
       previousStatus: prev?.invoice.status ?? null,
       at: new Date().toISOString(),
       invoice,
+      ...(facts.lines?.length ? { lines: facts.lines.slice(0, CHANGE_LINES_MAX) } : {}),
+      ...(facts.merchantEvents === false ? { merchantEvents: false as const } : {}),
     };
     this.ctx.storage.sql.exec(
       "INSERT INTO change_outbox (version, body, handover_at) VALUES (?, ?, ?)",

@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect } from "vitest";
 import { ADMIN, call, createInvoice, createMerchant, it, track } from "../../helpers";
 import { fetchPage, hiddenOf, signIn, tokenOf } from "../../support/dashboard";
+import { allFinal, deliveriesUntil, eventsMerchant } from "../../support/events";
 import { indexedAt } from "../../support/portfolio";
 import { listReminders, pay, settled, setup, until } from "../../support/reminders";
 import { deliverStandardPayment, STANDARD_SECRET } from "../../support/standard-payment";
@@ -176,5 +177,27 @@ describe("failed reminders", () => {
     ]);
     expect(await failedSection(cookie)).not.toContain("INV-7");
     expect(await verify()).toEqual([]);
+  });
+});
+
+describe("failed merchant events", () => {
+  it("lists an event its endpoint refused for good, newest first, from the merchant's events object", async () => {
+    const { m, endpoints } = await eventsMerchant([{ script: [410, 410], events: ["invoice.created"] }]);
+    const first = await createInvoice(m.key, {}, "INV-EV-1");
+    const second = await createInvoice(m.key, {}, "INV-EV-2");
+    track(m.id, first.id, second.id);
+    await deliveriesUntil(m.key, endpoints[0]!.id, allFinal(2));
+    const cookie = await signIn(m.key);
+    const html = (await fetchPage("GET", "/dashboard", { cookie })).text;
+    const section = html.slice(html.indexOf(">Failed merchant events</h2>"), html.indexOf('id="refused"'));
+    expect(section).not.toContain("No merchant event failed.");
+    expect(section).toContain("invoice.created");
+    expect(section).toContain("HTTP 410");
+    expect(section).toContain(endpoints[0]!.id);
+    // Newest first: the second invoice's event is listed before the first's.
+    const a = section.indexOf(`/dashboard/invoices/${second.id}"`);
+    const b = section.indexOf(`/dashboard/invoices/${first.id}"`);
+    expect(a).toBeGreaterThan(-1);
+    expect(b).toBeGreaterThan(a);
   });
 });
