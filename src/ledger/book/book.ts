@@ -7,15 +7,7 @@ import { addLine, compareReplay, EMPTY_TOTALS, validateLine } from "../balance";
 import type { InvoiceFacts } from "../commands";
 import type { Capability, Note } from "../host";
 import { planReversal, type ReversalPlan } from "../reversals";
-import type {
-  InvoiceFactsPatch,
-  InvoiceRef,
-  Line,
-  LineInput,
-  LineOutcome,
-  ListedLine,
-  Totals,
-} from "../types";
+import type { InvoiceFactsPatch, InvoiceRef, Line, LineInput, LineOutcome, Totals } from "../types";
 import { Allocations } from "./allocations";
 import { BASELINE, MIGRATIONS } from "./migrations";
 import {
@@ -24,6 +16,7 @@ import {
   type InvoiceRow,
   insertLine,
   type LineRow,
+  listedLines,
   stateOf,
   toLine,
   totalsOf,
@@ -377,18 +370,9 @@ export class Book implements Capability {
       .map((r) => r.source);
   }
 
-  /** A page of lines; each payment with what reversals took back from it (one indexed lookup per payment). */
-  lines(after: number, limit: number): ListedLine[] {
-    return this.sql
-      .exec<LineRow & { reversed_total: number | null }>(
-        `SELECT l.*, CASE WHEN l.kind = 'payment' THEN (SELECT COALESCE(SUM(a.applied), 0)
-           FROM reversal_allocations a WHERE a.payment_id = l.id) END AS reversed_total
-         FROM lines l WHERE l.seq > ? ORDER BY l.seq LIMIT ?`,
-        after,
-        limit,
-      )
-      .toArray()
-      .map((r) => ({ ...toLine(r), reversed: r.reversed_total }));
+  /** A page of lines; each payment with what reversals took back from it. */
+  lines(after: number, limit: number) {
+    return listedLines(this.sql, after, limit);
   }
 
   /** Recomputes the sums from the lines, for audits and the property test; never on a request path. */
