@@ -95,6 +95,8 @@ function seedChange(i: number): InvoiceChange {
       createdAt: at,
       updatedAt: at,
       voidedAt: null,
+      remindersFailed: 0,
+      reminderFailedAt: null,
     },
   };
 }

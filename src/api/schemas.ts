@@ -212,6 +212,13 @@ export const LineSchema = z
   })
   .openapi("Line");
 
+export const ListedLineSchema = LineSchema.extend({
+  reversed_amount: z.number().int().nullable().openapi({
+    description:
+      "Payments: the credit reversals from any source took back from it so far (amount + tds at most; equal to it: nothing is left to reverse, and POST .../reverse answers 409 already_reversed); null for other kinds",
+  }),
+}).openapi("ListedLine");
+
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z
     .object({

@@ -1,4 +1,4 @@
-import type { Anomaly, InvoiceEvent, InvoiceState, Line } from "../ledger/types";
+import type { Anomaly, InvoiceEvent, InvoiceState, Line, ListedLine } from "../ledger/types";
 
 /** Our public JSON for an invoice: amounts are integers in minor units of `currency`. */
 export function invoiceView(s: InvoiceState) {
@@ -59,6 +59,9 @@ export function lineView(l: Line) {
     created_at: l.createdAt,
   };
 }
+
+/** A line of the invoice's lines list: a payment also says what reversals took back from it. */
+export const listedLineView = (l: ListedLine) => ({ ...lineView(l), reversed_amount: l.reversed });
 
 export const anomalyView = (a: Anomaly) => ({
   kind: a.kind,

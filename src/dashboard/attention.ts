@@ -29,11 +29,13 @@ export async function needsAttention(env: Bindings, merchantId: string): Promise
   return [...byId.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, SECTION_LIMIT);
 }
 
+/** The newest refusals of the last 24 hours (at most SECTION_LIMIT; the Deliveries page has the rest). */
 export async function refusedLastDay(env: Bindings, merchantId: string, now = Date.now()) {
   const page = await deliveryLogFor(env, merchantId).list(
     { outcome: "refused", since: now - DAY_MS },
     0,
     SECTION_LIMIT,
+    "desc",
   );
   return { items: page.items as DeliveryRecord[], more: page.nextSeq !== null };
 }
@@ -41,7 +43,10 @@ export async function refusedLastDay(env: Bindings, merchantId: string, now = Da
 /** How far back the overview lists invoices whose reminder failed. */
 export const FAILED_REMINDERS_DAYS = 30;
 
-/** Invoices whose customer reminder failed in the last 30 days, newest first: from the index's record of failures. */
+/**
+ * Invoices with a customer reminder still failing (no resend delivered, still owing) whose newest failure is
+ * of the last 30 days, newest first: from the index, which the change feed's summary keeps exact.
+ */
 export async function failedReminders(env: Bindings, merchantId: string, now = Date.now()) {
   const since = new Date(now - FAILED_REMINDERS_DAYS * DAY_MS).toISOString();
   return indexFor(env, merchantId).reminderFailures(since, SECTION_LIMIT);

@@ -7,6 +7,7 @@ import {
   CAPS,
   type DeliveryEntry,
   type DeliveryFilter,
+  type DeliveryOrder,
   type DeliveryPage,
   type DeliveryRecord,
   type StoredDelivery,
@@ -122,19 +123,32 @@ export class MerchantDeliveries extends DurableObject<Bindings> {
     });
   }
 
-  async list(filter: DeliveryFilter, afterSeq: number, limit: number): Promise<DeliveryPage> {
-    const where = ["seq > ?"];
-    const args: (string | number)[] = [afterSeq];
+  /**
+   * One page in log order (`asc`, the order rows were recorded) or newest first (`desc`), keyset on seq:
+   * `fromSeq` is the last seq of the previous page, 0 for the first page (seq starts at 1).
+   */
+  async list(
+    filter: DeliveryFilter,
+    fromSeq: number,
+    limit: number,
+    order: DeliveryOrder = "asc",
+  ): Promise<DeliveryPage> {
+    const desc = order === "desc";
+    const where: string[] = [];
+    const args: (string | number)[] = [];
     const add = (clause: string, value: string | number) => {
       where.push(clause);
       args.push(value);
     };
+    if (!desc) add("seq > ?", fromSeq);
+    else if (fromSeq > 0) add("seq < ?", fromSeq);
     if (filter.outcome) add("outcome = ?", filter.outcome);
     if (filter.provider) add("provider = ?", filter.provider);
     if (filter.since !== undefined) add("received_at >= ?", filter.since);
     const rows = this.sql
       .exec<Row>(
-        `SELECT ${COLUMNS} FROM deliveries WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ?`,
+        `SELECT ${COLUMNS} FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY seq ${desc ? "DESC" : "ASC"} LIMIT ?`,
         ...args,
         limit + 1,
       )

@@ -57,6 +57,11 @@ export interface DeliveryFilter {
   since?: number | undefined;
 }
 
+/** asc: the order rows were recorded (the log's default); desc: newest first. */
+export type DeliveryOrder = "asc" | "desc";
+
+export const DELIVERY_ORDERS = ["asc", "desc"] as const;
+
 export interface DeliveryPage {
   items: DeliveryRecord[];
   /** The last seq of this page when more follow, else null. */

@@ -33,7 +33,7 @@ import { Idempotency } from "./idempotency/idempotency";
 import { Ingest } from "./ingest/ingest";
 import * as merchant from "./merchant-commands";
 import { hasSchema, migrate } from "./schema";
-import type { Anomaly, InvoiceEvent, InvoiceRef, InvoiceState, Line, Totals } from "./types";
+import type { Anomaly, InvoiceEvent, InvoiceRef, InvoiceState, Line, ListedLine, Totals } from "./types";
 
 /**
  * One ledger per (merchant, invoice): a thin host over its capabilities (book, ingest, idempotency,
@@ -71,10 +71,9 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     this.reminders = new InvoiceReminders(ctx, env, {
       invoice: () => this.read(() => this.book.state()),
       rearm: () => this.rearm(),
-      reminderFailed: () => {
-        this.book.begin(true);
-        this.announce({ paymentsApplied: 0, reversalsApplied: 0, reminderFailed: true });
-      },
+      // Either moves the failed reminders the change feed's summary reports: a change of its own.
+      reminderFailed: () => this.announceReminders(true),
+      failureResolved: () => this.announceReminders(false),
     });
     this.changes = new ChangeFeed(ctx, env, { rearm: () => this.rearm() });
     // Migration order: later capabilities may name earlier ones' tables.
@@ -90,7 +89,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.read(() => this.state());
   }
 
-  async listLines(cursor?: string, limit = 50): Promise<Page<Line> | null> {
+  async listLines(cursor?: string, limit = 50): Promise<Page<ListedLine> | null> {
     return this.page(cursor, limit, (after, n) => this.book.lines(after, n));
   }
 
@@ -114,7 +113,8 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     return this.read(() => {
       const s = this.state();
       if (!s) return null;
-      return { version: this.changes.latest()?.version ?? 0, invoice: summaryOf(s, this.book.sources()) };
+      const invoice = summaryOf(s, this.book.sources(), this.reminders.failures(s));
+      return { version: this.changes.latest()?.version ?? 0, invoice };
     });
   }
 
@@ -287,11 +287,19 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   private announce(facts: ChangeFacts): void {
     const s = this.answered ?? this.state();
     if (!s) return;
+    const failures = this.reminders.failures(s);
     this.changes.record(
       s.merchantId,
-      (prev) => summaryOf(s, prev ? [...prev.sources, ...this.book.sourcesApplied] : this.book.sources()),
+      (prev) =>
+        summaryOf(s, prev ? [...prev.sources, ...this.book.sourcesApplied] : this.book.sources(), failures),
       facts,
     );
+  }
+
+  /** A reminder failed for good, or a failure was made good: inside the reminders' own transaction. */
+  private announceReminders(failed: boolean): void {
+    this.book.begin(true);
+    this.announce({ paymentsApplied: 0, reversalsApplied: 0, ...(failed ? { reminderFailed: true } : {}) });
   }
 
   private read<T>(work: () => T | null): T | null {

@@ -94,6 +94,15 @@ export interface Line {
   createdAt: string;
 }
 
+/** A line as the invoice's lines list shows it: a payment also says how much of it was taken back. */
+export interface ListedLine extends Line {
+  /**
+   * Payments: the credit taken back from it so far by reversals from any source (its amount plus TDS at
+   * most, from the reversal allocations); null for other kinds.
+   */
+  reversed: number | null;
+}
+
 /** Running sums kept in the same transaction as the lines, so a balance read never scans lines. */
 export interface Totals {
   paid: number; // payment amounts

@@ -6,7 +6,8 @@ import type { InvoiceStatus, LineKind } from "../ledger/types";
 
 /**
  * What one committed change did. Several may hold at once (a payment that settles the invoice is both
- * `payment_recorded` and `paid`). `updated`: facts or provider figures moved and none of the others applies.
+ * `payment_recorded` and `paid`). `updated`: facts or provider figures moved, or a failed reminder was made
+ * good by a delivered resend, and none of the others applies.
  */
 export type ChangeKind =
   | "created"
@@ -50,6 +51,14 @@ export interface InvoiceSummary {
   createdAt: string;
   updatedAt: string;
   voidedAt: string | null;
+  /**
+   * Customer reminders whose failure still stands: failed, with no resend of the same point delivered since,
+   * while the invoice owes (a paid or void invoice is reminded of nothing, so none of its failures stands).
+   * Carried by every change, so the index, which keeps each invoice's newest version, keeps it exact.
+   */
+  remindersFailed: number;
+  /** When the newest of those failed; null when none stands. */
+  reminderFailedAt: string | null;
 }
 
 /** A line the change wrote (payment, reversal, write-off, adjustment): what merchant events say happened. */

@@ -84,4 +84,22 @@ export const INDEX_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
       CREATE INDEX reminder_failures_at ON reminder_failures (failed_at);`,
   },
+  {
+    id: "004-reminder-failures-by-version",
+    // reminder_failures only ever grew: a resend delivered, or the invoice paid or voided, never cleared its
+    // row. The change feed's summary now says on every change how many of the invoice's reminders still
+    // stand as failed and when the newest failed, so the invoice's row holds it, written by version like the
+    // rest of the row (and rebuilt by the repair from the invoice's own state). Rows the old table held are
+    // kept as one standing failure until the invoice's next change or a repair says otherwise. The partial
+    // index holds only invoices with a standing failure, newest first for the overview
+    // (https://www.sqlite.org/partialindex.html).
+    sql: `
+      ALTER TABLE invoices ADD COLUMN reminders_failed INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE invoices ADD COLUMN reminder_failed_at TEXT;
+      UPDATE invoices SET reminders_failed = 1,
+        reminder_failed_at = (SELECT f.failed_at FROM reminder_failures f WHERE f.invoice_id = invoices.invoice_id)
+        WHERE invoice_id IN (SELECT invoice_id FROM reminder_failures);
+      DROP TABLE reminder_failures;
+      CREATE INDEX invoices_reminder_failed ON invoices (reminder_failed_at, invoice_id) WHERE reminders_failed > 0;`,
+  },
 ];

@@ -30,6 +30,8 @@ export interface IndexRow extends Record<string, SqlStorageValue> {
   voided_at: string | null;
   version: number;
   indexed_at: string;
+  reminders_failed: number;
+  reminder_failed_at: string | null;
 }
 
 export const NO_DUE_DATE = "9999-12-31";
@@ -51,6 +53,8 @@ export const toIndexed = (r: IndexRow): IndexedInvoice => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   voidedAt: r.voided_at,
+  remindersFailed: r.reminders_failed,
+  reminderFailedAt: r.reminder_failed_at,
   version: r.version,
   indexedAt: r.indexed_at,
 });
@@ -82,12 +86,15 @@ export function columnsOf(s: InvoiceSummary, version: number, indexedAt: string)
     s.voidedAt,
     version,
     indexedAt,
+    s.remindersFailed,
+    s.reminderFailedAt,
   ];
 }
 
 export const COLUMNS = `invoice_id, id_lc, number, number_lc, currency, total, amount_paid, amount_due, amount_key,
   credit_balance, status, due_date, due_key, customer_name, customer_email, email_lc, anomalies_count,
-  provider_mismatch, sources, created_at, updated_at, voided_at, version, indexed_at`;
+  provider_mismatch, sources, created_at, updated_at, voided_at, version, indexed_at, reminders_failed,
+  reminder_failed_at`;
 
 /** Where a page that ends on `r` ends, in the sort's terms. */
 export function positionOf(r: IndexRow, sort: SortKey): Position {

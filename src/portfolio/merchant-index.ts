@@ -52,16 +52,8 @@ export class MerchantIndex extends DurableObject<Bindings> {
         const seen = newest.get(c.invoiceId);
         if (!seen || c.version > seen.version) newest.set(c.invoiceId, c);
       }
-      for (const c of newest.values()) if (this.write(c.invoice, c.version, now, false)) applied += 1;
-      // Every failure counts, not only the newest change's: a later change of the same batch may say nothing of it.
-      for (const c of changes) {
-        if (!c.kinds.includes("reminder_failed")) continue;
-        this.sql.exec(
-          `INSERT INTO reminder_failures (invoice_id, failed_at) VALUES (?, ?)
-           ON CONFLICT (invoice_id) DO UPDATE SET failed_at = max(failed_at, excluded.failed_at)`,
-          c.invoiceId,
-          c.at,
-        );
+      for (const c of newest.values()) {
+        if (this.write(this.withFailures(c, changes), c.version, now, false)) applied += 1;
       }
     });
     return { applied, stale: changes.length - applied };
@@ -106,20 +98,45 @@ export class MerchantIndex extends DurableObject<Bindings> {
     return { rows, rowsRead: cursor.rowsRead };
   }
 
-  /** Invoices with a failed reminder since `since` (ISO 8601), newest failure first, with their indexed rows. */
+  /**
+   * Invoices with a reminder failure still standing whose newest failure is since `since` (ISO 8601), newest
+   * first: one range of the partial index invoices_reminder_failed.
+   */
   async reminderFailures(
     since: string,
     limit: number,
   ): Promise<Array<{ failedAt: string; invoice: IndexedInvoice }>> {
     return this.sql
-      .exec<IndexRow & { failed_at: string }>(
-        `SELECT i.*, f.failed_at FROM reminder_failures f JOIN invoices i ON i.invoice_id = f.invoice_id
-         WHERE f.failed_at >= ? ORDER BY f.failed_at DESC LIMIT ?`,
+      .exec<IndexRow & { reminder_failed_at: string }>(
+        `SELECT * FROM invoices WHERE reminders_failed > 0 AND reminder_failed_at >= ?
+         ORDER BY reminder_failed_at DESC, invoice_id DESC LIMIT ?`,
         since,
         limit,
       )
       .toArray()
-      .map((r) => ({ failedAt: r.failed_at, invoice: toIndexed(r) }));
+      .map((r) => ({ failedAt: r.reminder_failed_at, invoice: toIndexed(r) }));
+  }
+
+  /**
+   * A change recorded before the summary said which reminders stand as failed (in flight when this version
+   * was deployed) keeps the row's own account, plus any failure its batch announced for the invoice.
+   */
+  private withFailures(c: InvoiceChange, batch: InvoiceChange[]): InvoiceSummary {
+    if (typeof (c.invoice as Partial<InvoiceSummary>).remindersFailed === "number") return c.invoice;
+    const row = this.sql
+      .exec<{ n: number; at: string | null }>(
+        "SELECT reminders_failed AS n, reminder_failed_at AS at FROM invoices WHERE invoice_id = ?",
+        c.invoiceId,
+      )
+      .toArray()[0];
+    let count = row?.n ?? 0;
+    let at = row?.at ?? null;
+    for (const o of batch) {
+      if (o.invoiceId !== c.invoiceId || !o.kinds.includes("reminder_failed")) continue;
+      count = Math.max(count, 1);
+      if (at === null || o.at > at) at = o.at;
+    }
+    return { ...c.invoice, remindersFailed: count, reminderFailedAt: at };
   }
 
   /** Writes the row unless (without `force`) it already holds this version or a newer one. */

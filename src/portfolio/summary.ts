@@ -1,8 +1,13 @@
 // From an invoice's own state to the summary the change feed carries, and the kinds of a change.
 import type { InvoiceState } from "../ledger/types";
+import type { ReminderFailures } from "../reminders/types";
 import { type ChangeKind, type ChangeLine, type InvoiceSummary, STATUS_KIND } from "./change";
 
-export function summaryOf(s: InvoiceState, sources: readonly string[]): InvoiceSummary {
+export function summaryOf(
+  s: InvoiceState,
+  sources: readonly string[],
+  failures: ReminderFailures,
+): InvoiceSummary {
   return {
     id: s.invoiceId,
     number: s.facts.number,
@@ -20,6 +25,8 @@ export function summaryOf(s: InvoiceState, sources: readonly string[]): InvoiceS
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     voidedAt: s.voidedAt,
+    remindersFailed: failures.count,
+    reminderFailedAt: failures.lastFailedAt,
   };
 }
 

@@ -24,11 +24,12 @@ import type {
   AttemptOutcome,
   ClaimResult,
   Reminder,
+  ReminderFailures,
   ReminderMessage,
   ReminderStatus,
   UpcomingReminder,
 } from "./types";
-import { TERMINAL_STATUSES } from "./types";
+import { NO_FAILURES, sameFailures, TERMINAL_STATUSES } from "./types";
 
 /**
  * The hand-over time of a new pending reminder, and of the replanning after a ledger change. The
@@ -47,6 +48,8 @@ export interface ReminderHost extends AlarmHost {
   invoice(): InvoiceSnapshot | null;
   /** A reminder failed for good: called inside the transaction that records it. */
   reminderFailed(): void;
+  /** A delivered resend made a failed reminder good: called inside the transaction that records it. */
+  failureResolved(): void;
 }
 
 /** What a committed ledger change tells the reminders. */
@@ -198,6 +201,11 @@ export class InvoiceReminders implements Capability, Wakeful {
     return result;
   }
 
+  /** What the change feed's summary says of failed reminders: those still standing, none once nothing is owed. */
+  failures(invoice: InvoiceSnapshot): ReminderFailures {
+    return isOwing(invoice) ? this.store.standingFailures() : NO_FAILURES;
+  }
+
   upcoming(cadenceDays: readonly number[]): UpcomingReminder[] {
     return upcoming(this.store, this.state, this.host.invoice(), cadenceDays, Date.now());
   }
@@ -246,11 +254,14 @@ export class InvoiceReminders implements Capability, Wakeful {
       const waits = outcome.kind === "retry" && outcome.retryInSeconds > 0;
       const retryAt = now + (waits ? outcome.retryInSeconds * 1000 : 0);
       const before = this.store.get(id)?.status;
+      // A delivery may make a failure good (a resend of the same point): compare what stood before and after.
+      const stood = outcome.kind === "delivered" ? this.store.standingFailures() : null;
       const status = this.store.finishAttempt(id, attempt, outcome, now, {
         handoverAt: retryAt + this.leaseMs,
         nextAttemptAt: waits ? retryAt : null,
       });
       if (status === "failed" && before !== "failed") this.host.reminderFailed();
+      else if (stood && !sameFailures(stood, this.store.standingFailures())) this.host.failureResolved();
       void this.rearm();
       return status;
     });

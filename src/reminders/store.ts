@@ -2,7 +2,7 @@
 // inside the object's transactions; state changes are guarded by the current status so that a repeated
 // alarm, message or report changes nothing twice.
 import { randomId } from "../lib/crypto";
-import type { AttemptOutcome, Reminder, ReminderReason, ReminderStatus } from "./types";
+import type { AttemptOutcome, Reminder, ReminderFailures, ReminderReason, ReminderStatus } from "./types";
 
 export interface ReminderRow extends Record<string, SqlStorageValue> {
   seq: number;
@@ -327,6 +327,20 @@ export class ReminderStore {
       id,
     );
     return "failed";
+  }
+
+  /**
+   * Failed reminders no delivered reminder of the same point (reason and day: the original or one of its
+   * resends) made good, and the newest of their failures. Reads the invoice's reminders, a handful of rows.
+   */
+  standingFailures(): ReminderFailures {
+    const r = this.sql
+      .exec<{ n: number; at: string | null }>(
+        `SELECT COUNT(*) AS n, MAX(f.failed_at) AS at FROM reminders f WHERE f.status = 'failed' AND NOT EXISTS
+           (SELECT 1 FROM reminders d WHERE d.reason = f.reason AND d.day = f.day AND d.status = 'delivered')`,
+      )
+      .one();
+    return { count: r.n, lastFailedAt: r.at };
   }
 
   page(after: number, limit: number): ReminderRow[] {

@@ -36,6 +36,20 @@ export interface Reminder {
   updatedAt: string;
 }
 
+/**
+ * An invoice's customer reminders whose failure still stands (failed, and no resend of the same point
+ * delivered since), and when the newest of them failed; none while the invoice owes nothing.
+ */
+export interface ReminderFailures {
+  count: number;
+  lastFailedAt: string | null;
+}
+
+export const NO_FAILURES: ReminderFailures = { count: 0, lastFailedAt: null };
+
+export const sameFailures = (a: ReminderFailures, b: ReminderFailures) =>
+  a.count === b.count && a.lastFailedAt === b.lastFailedAt;
+
 /** What travels on the reminders queue: a pointer, never the payload, so the ledger stays the one source. */
 export interface ReminderMessage {
   v: 1;

@@ -267,7 +267,7 @@ describe("POST /admin/merchants/{merchantId}/index/verify", () => {
       );
       state.storage.sql.exec("DELETE FROM invoices WHERE invoice_id = ?", b.id);
       state.storage.sql.exec(
-        "INSERT INTO invoices SELECT 'ghost-1', 'ghost-1', number, number_lc, currency, total, amount_paid, amount_due, amount_key, credit_balance, status, due_date, due_key, customer_name, customer_email, email_lc, anomalies_count, provider_mismatch, sources, created_at, updated_at, voided_at, version, indexed_at FROM invoices WHERE invoice_id = ?",
+        "INSERT INTO invoices SELECT 'ghost-1', 'ghost-1', number, number_lc, currency, total, amount_paid, amount_due, amount_key, credit_balance, status, due_date, due_key, customer_name, customer_email, email_lc, anomalies_count, provider_mismatch, sources, created_at, updated_at, voided_at, version, indexed_at, reminders_failed, reminder_failed_at FROM invoices WHERE invoice_id = ?",
         c.id,
       );
     });

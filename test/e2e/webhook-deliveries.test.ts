@@ -185,6 +185,51 @@ describe("delivery log", () => {
     expect((await list(m.key, `?since=${encodeURIComponent(past)}`)).body.data).toHaveLength(3);
   });
 
+  it("lists newest first with order=desc, keyset-paged, its cursor bound to the order", async () => {
+    const m = await razorpayMerchant();
+    for (let i = 0; i < 5; i++)
+      expect((await deliver(m.id, `{"n":${i}}`, { secret: "wrong-secret-0001" })).status).toBe(401);
+    const asc = (await list(m.key, "?outcome=refused")).body.data.map((d: any) => d.id);
+    expect(asc).toHaveLength(5);
+    expect((await list(m.key, "?outcome=refused&order=asc")).body.data.map((d: any) => d.id)).toEqual(asc);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await list(
+        m.key,
+        `?outcome=refused&order=desc&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.has_more).toBe(res.body.next_cursor !== null);
+      seen.push(...res.body.data.map((d: any) => d.id));
+      cursor = res.body.next_cursor;
+      pages += 1;
+    } while (cursor && pages < 5);
+    expect(pages).toBe(3);
+    expect(seen).toEqual([...asc].reverse());
+    // A cursor continues only the order it was issued for.
+    const desc = await list(m.key, "?outcome=refused&order=desc&limit=2");
+    const ascPage = await list(m.key, "?outcome=refused&limit=2");
+    for (const query of [
+      `?outcome=refused&limit=2&cursor=${desc.body.next_cursor}`,
+      `?outcome=refused&order=asc&limit=2&cursor=${desc.body.next_cursor}`,
+      `?outcome=refused&order=desc&limit=2&cursor=${ascPage.body.next_cursor}`,
+    ]) {
+      const res = await list(m.key, query);
+      expect(res.status, query).toBe(422);
+      expect(res.body.error.code).toBe("invalid_cursor");
+    }
+    // The default's cursor is the same as order=asc's.
+    const next = await list(m.key, `?outcome=refused&order=asc&limit=2&cursor=${ascPage.body.next_cursor}`);
+    expect(next.body.data.map((d: any) => d.id)).toEqual(asc.slice(2, 4));
+    for (const order of ["newest", "DESC", ""]) {
+      const res = await list(m.key, `?order=${order}`);
+      expect(res.status, order).toBe(422);
+      expect(res.body.error.code).toBe("validation_failed");
+    }
+  });
+
   it("keeps at most 60 refusals a minute per merchant and counts the rest", async () => {
     const m = await razorpayMerchant();
     const sent = 130;
@@ -231,7 +276,7 @@ describe("delivery log", () => {
     const doc = await call("GET", "/openapi.json");
     const paths = doc.body.paths;
     expect(paths["/v1/webhook-deliveries"].get.parameters.map((p: any) => p.name)).toEqual(
-      expect.arrayContaining(["outcome", "provider", "since", "limit", "cursor"]),
+      expect.arrayContaining(["outcome", "provider", "since", "order", "limit", "cursor"]),
     );
     expect(paths["/v1/webhook-deliveries/{deliveryId}"].get).toBeDefined();
     expect(paths["/v1/webhook-deliveries/{deliveryId}/retry"].post).toBeDefined();

@@ -6,7 +6,10 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { InvoiceLedger } from "../../src/ledger/invoice-ledger";
+import { migrate } from "../../src/ledger/schema";
 import type { InvoiceChange, InvoiceSummary } from "../../src/portfolio/change";
+import { INDEX_MIGRATIONS } from "../../src/portfolio/index-migrations";
+import { COLUMNS, columnsOf } from "../../src/portfolio/index-rows";
 import { uid } from "../helpers";
 
 const summary = (id: string, version: number, over: Partial<InvoiceSummary> = {}): InvoiceSummary => ({
@@ -26,8 +29,16 @@ const summary = (id: string, version: number, over: Partial<InvoiceSummary> = {}
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, version)).toISOString(),
   voidedAt: null,
+  remindersFailed: 0,
+  reminderFailedAt: null,
   ...over,
 });
+
+/** The invoice row's columns as index step 003 left them (the two after them came with step 004). */
+const COLUMNS_003 = COLUMNS.split(",")
+  .map((c) => c.trim())
+  .slice(0, 24)
+  .join(", ");
 
 const change = (merchantId: string, id: string, version: number): InvoiceChange => ({
   v: 1,
@@ -122,6 +133,91 @@ describe("the merchant index", () => {
   });
 });
 
+describe("failed reminders in the index", () => {
+  const failing = (merchantId: string, id: string, version: number, count: number, at: string | null) => ({
+    ...change(merchantId, id, version),
+    invoice: summary(id, version, { remindersFailed: count, reminderFailedAt: at }),
+  });
+  const listed = async (merchantId: string) =>
+    (await env.MERCHANT_INDEX.getByName(merchantId).reminderFailures("2000-01-01T00:00:00Z", 20)).map((f) => [
+      f.invoice.id,
+      f.failedAt,
+      f.invoice.remindersFailed,
+    ]);
+
+  it("says what the newest change says, whatever the order and repetition of the changes", async () => {
+    const merchantId = uid("rf");
+    const index = env.MERCHANT_INDEX.getByName(merchantId);
+    const t1 = "2026-11-01T10:00:00.000Z";
+    const t3 = "2026-11-03T10:00:00.000Z";
+    const v1 = failing(merchantId, "a", 1, 1, t1);
+    const v2 = failing(merchantId, "a", 2, 0, null);
+    // Reordered and repeated: the failure of version 1 must not come back over version 2.
+    await index.apply([v2, v1]);
+    await index.apply([v1]);
+    expect(await listed(merchantId)).toEqual([]);
+    await index.apply([failing(merchantId, "a", 3, 2, t3), v2, failing(merchantId, "b", 1, 1, t1)]);
+    expect(await listed(merchantId)).toEqual([
+      ["a", t3, 2],
+      ["b", t1, 1],
+    ]);
+  });
+
+  it("keeps its own account for a change recorded before the summary carried failures", async () => {
+    const merchantId = uid("rf");
+    const index = env.MERCHANT_INDEX.getByName(merchantId);
+    const legacy = (version: number, kinds: InvoiceChange["kinds"], at: string) => {
+      const c = change(merchantId, "a", version);
+      const { remindersFailed: _n, reminderFailedAt: _at, ...old } = c.invoice;
+      return { ...c, kinds, at, invoice: old as InvoiceSummary };
+    };
+    const t2 = "2026-11-02T10:00:00.000Z";
+    await index.apply([
+      legacy(1, ["created"], "2026-11-01T10:00:00.000Z"),
+      legacy(2, ["reminder_failed"], t2),
+    ]);
+    expect(await listed(merchantId)).toEqual([["a", t2, 1]]);
+    await index.apply([legacy(3, ["payment_recorded"], "2026-11-03T10:00:00.000Z")]);
+    expect(await listed(merchantId)).toEqual([["a", t2, 1]]);
+    await index.apply([failing(merchantId, "a", 4, 0, null)]);
+    expect(await listed(merchantId)).toEqual([]);
+  });
+
+  it("step 004 keeps each failure the old table recorded on the invoice's row, then drops the table", async () => {
+    const stub = env.MERCHANT_DELIVERIES.getByName(uid("mig"));
+    const rows = await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      const at003 = { namespace: "index", migrations: INDEX_MIGRATIONS.slice(0, 3) };
+      state.storage.transactionSync(() => migrate(sql, [at003]));
+      for (const id of ["a", "b"]) {
+        sql.exec(
+          `INSERT INTO invoices (${COLUMNS_003}) VALUES (${COLUMNS_003.split(",")
+            .map(() => "?")
+            .join(", ")})`,
+          ...columnsOf(summary(id, 1), 1, "2026-11-01T00:00:00.000Z").slice(0, 24),
+        );
+      }
+      sql.exec("INSERT INTO reminder_failures (invoice_id, failed_at) VALUES ('a', '2026-11-02T00:00:00Z')");
+      state.storage.transactionSync(() =>
+        migrate(sql, [{ namespace: "index", migrations: INDEX_MIGRATIONS }]),
+      );
+      return {
+        invoices: sql
+          .exec("SELECT invoice_id, reminders_failed, reminder_failed_at FROM invoices ORDER BY invoice_id")
+          .toArray(),
+        old: sql.exec("SELECT name FROM sqlite_master WHERE name = 'reminder_failures'").toArray(),
+      };
+    });
+    expect(rows).toEqual({
+      invoices: [
+        { invoice_id: "a", reminders_failed: 1, reminder_failed_at: "2026-11-02T00:00:00Z" },
+        { invoice_id: "b", reminders_failed: 0, reminder_failed_at: null },
+      ],
+      old: [],
+    });
+  });
+});
+
 describe("the change feed", () => {
   const facts = (total: number) => ({
     currency: "INR",
@@ -166,7 +262,14 @@ describe("the change feed", () => {
       version: 3,
       kinds: ["payment_recorded", "paid"],
       previousStatus: "partially_paid",
-      invoice: { amountPaid: 1000, amountDue: 0, status: "paid", sources: ["api"] },
+      invoice: {
+        amountPaid: 1000,
+        amountDue: 0,
+        status: "paid",
+        sources: ["api"],
+        remindersFailed: 0,
+        reminderFailedAt: null,
+      },
     });
     // A replay changes nothing, so it is no change.
     await pay("p2", 600);

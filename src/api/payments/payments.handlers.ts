@@ -5,7 +5,7 @@ import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
 import { readPage } from "../cursor";
 import { unwrap } from "../ledger-client";
-import { invoiceView, lineView } from "../views";
+import { invoiceView, lineView, listedLineView } from "../views";
 import type * as routes from "./payments.routes";
 import type { PaymentCreateSchema } from "./payments.routes";
 
@@ -44,7 +44,7 @@ export const listPayments: RouteHandler<typeof routes.listPayments, AppEnv> = as
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, c.get("merchantId")!, invoiceId, "lines", c.req.valid("query"));
   return c.json(
-    { data: page.items.map(lineView), has_more: page.has_more, next_cursor: page.next_cursor },
+    { data: page.items.map(listedLineView), has_more: page.has_more, next_cursor: page.next_cursor },
     200,
   );
 };

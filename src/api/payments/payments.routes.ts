@@ -11,6 +11,7 @@ import {
   jsonBody,
   jsonResponse,
   LineSchema,
+  ListedLineSchema,
   MinorUnits,
   PageQuery,
   pageOf,
@@ -85,7 +86,7 @@ export const listPayments = createRoute({
   request: { params, query: PageQuery },
   responses: {
     ...paramRefusals,
-    200: jsonResponse(pageOf(LineSchema, "LinePage"), "A page of lines"),
+    200: jsonResponse(pageOf(ListedLineSchema, "LinePage"), "A page of lines"),
     401: errorResponse("Missing or invalid API key"),
     404: errorResponse("Unknown invoice"),
   },

@@ -31,16 +31,17 @@ export const deliveryView = (d: DeliveryRecord) => ({
 
 export const listDeliveries: RouteHandler<typeof routes.listDeliveries, AppEnv> = async (c) => {
   const merchantId = c.get("merchantId")!;
-  const { cursor, limit, outcome, provider, since } = c.req.valid("query");
-  // The cursor is bound to the merchant and to the filters, so a page of one query never continues another.
+  const { cursor, limit, outcome, provider, since, order } = c.req.valid("query");
+  // The cursor is bound to the merchant, the filters and the order, so a page of one query never continues
+  // another. `asc` adds nothing to the scope, so cursors issued before `order` existed stay valid.
   const scope = {
     merchantId,
-    invoiceId: `outcome=${outcome ?? ""}&provider=${provider ?? ""}&since=${since ?? ""}`,
+    invoiceId: `outcome=${outcome ?? ""}&provider=${provider ?? ""}&since=${since ?? ""}${order === "desc" ? "&order=desc" : ""}`,
     list: "deliveries" as const,
   };
-  const after = decodeCursor(await unwrapCursor(cursor, scope));
+  const from = decodeCursor(await unwrapCursor(cursor, scope));
   const filter = { outcome, provider, since: since === undefined ? undefined : Date.parse(since) };
-  const page = await deliveryLogFor(c.env, merchantId).list(filter, after, limit);
+  const page = await deliveryLogFor(c.env, merchantId).list(filter, from, limit, order);
   const next = page.nextSeq === null ? null : encodeCursor(page.nextSeq);
   return c.json(
     {

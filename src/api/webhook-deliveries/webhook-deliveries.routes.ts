@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { DELIVERY_OUTCOMES } from "../../deliveries/types";
+import { DELIVERY_ORDERS, DELIVERY_OUTCOMES } from "../../deliveries/types";
 import { jsonObjectBody } from "../../lib/json-body";
 import { PROVIDERS } from "../../providers/registry";
 import { errorResponse, jsonResponse, PageQuery } from "../schemas";
@@ -56,6 +56,13 @@ export const DeliveryQuery = PageQuery.extend({
     .datetime({ offset: true })
     .optional()
     .openapi({ description: "Only deliveries received at or after this time (ISO 8601)" }),
+  order: z
+    .enum(DELIVERY_ORDERS, `must be one of ${DELIVERY_ORDERS.join(", ")}`)
+    .default("asc")
+    .openapi({
+      description:
+        "asc (default): the order the log recorded them, oldest first; desc: newest first. A retry is recorded when it runs, with its original's received_at",
+    }),
 });
 
 export const listDeliveries = createRoute({
@@ -63,7 +70,7 @@ export const listDeliveries = createRoute({
   path: "/v1/webhook-deliveries",
   tags,
   security,
-  summary: "Every webhook delivery for this merchant, accepted or refused, oldest first",
+  summary: "Every webhook delivery for this merchant, accepted or refused, oldest first (or newest first)",
   request: { query: DeliveryQuery },
   responses: {
     200: jsonResponse(
@@ -77,7 +84,7 @@ export const listDeliveries = createRoute({
           }),
         })
         .openapi("WebhookDeliveryPage"),
-      "Deliveries, oldest first",
+      "Deliveries, in the order asked for",
     ),
     401: errorResponse("Missing or invalid API key"),
     422: errorResponse("Invalid filter, limit or cursor"),

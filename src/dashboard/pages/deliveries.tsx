@@ -1,5 +1,5 @@
-// GET /dashboard/deliveries: the webhook delivery log (GET /v1/webhook-deliveries), filterable by outcome and
-// provider, with Retry for refused deliveries whose body is still kept.
+// GET /dashboard/deliveries: the webhook delivery log (GET /v1/webhook-deliveries?order=desc), newest first,
+// filterable by outcome and provider, with Retry for refused deliveries whose body is still kept.
 import type { Context } from "hono";
 import { unwrapCursor, wrapCursor } from "../../api/cursor";
 import { deliveryLogFor } from "../../deliveries/log";
@@ -25,14 +25,15 @@ export async function deliveriesPage(c: Context<DashEnv>) {
     ? (outcomeParam as DeliveryOutcome)
     : undefined;
   const provider = Object.hasOwn(PROVIDERS, providerParam) ? providerParam : undefined;
-  // The same cursor binding as the API's listing (merchant and filters), under its own list name.
+  // The same cursor binding as the API's listing (merchant, filters and order), under its own list name.
+  // Newest first: after days of traffic, the refusal a merchant is looking for is the latest one.
   const scope = {
     merchantId: v.merchantId,
-    invoiceId: `dashboard&outcome=${outcome ?? ""}&provider=${provider ?? ""}`,
+    invoiceId: `dashboard&outcome=${outcome ?? ""}&provider=${provider ?? ""}&order=desc`,
     list: "deliveries" as const,
   };
-  const after = decodeCursor(await unwrapCursor(c.req.query("cursor"), scope));
-  const page = await deliveryLogFor(c.env, v.merchantId).list({ outcome, provider }, after, PAGE);
+  const from = decodeCursor(await unwrapCursor(c.req.query("cursor"), scope));
+  const page = await deliveryLogFor(c.env, v.merchantId).list({ outcome, provider }, from, PAGE, "desc");
   const next = await wrapCursor(page.nextSeq === null ? null : encodeCursor(page.nextSeq), scope);
   const retryable = page.items.filter((d) => d.outcome === "refused" && d.bodyKept);
   const tokens = new Map(
@@ -75,7 +76,7 @@ export async function deliveriesPage(c: Context<DashEnv>) {
         <p class="empty">No delivery matches.</p>
       ) : (
         <table>
-          <caption class="muted">Oldest first; refused bodies are kept 7 days for a retry.</caption>
+          <caption class="muted">Newest first; refused bodies are kept 7 days for a retry.</caption>
           <Head cols={["Received", "Provider", "Outcome", "Reason", "#Status", "Invoices", "Action"]} />
           <tbody>
             {page.items.map((d) => {
@@ -109,7 +110,7 @@ export async function deliveriesPage(c: Context<DashEnv>) {
           <a
             href={`/dashboard/deliveries?${filterQs.toString() ? `${filterQs}&` : ""}cursor=${encodeURIComponent(next)}`}
           >
-            Next page
+            Older deliveries
           </a>
         </p>
       )}

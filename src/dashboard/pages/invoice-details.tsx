@@ -1,6 +1,6 @@
 // What the invoice page shows of the ledger: balance, lines, provider reports, anomalies, events, reminders.
 import type { Child } from "hono/jsx";
-import type { Anomaly, InvoiceEvent, InvoiceState, Line } from "../../ledger/types";
+import type { Anomaly, InvoiceEvent, InvoiceState, ListedLine } from "../../ledger/types";
 import type { Reminder } from "../../reminders/types";
 import type { Viewer } from "../context";
 import { formatDay, formatInstant, formatMoney, STATUS_LABEL } from "../format";
@@ -10,12 +10,12 @@ import { Listing } from "../table-head";
 interface Props {
   s: InvoiceState;
   v: Viewer;
-  lines: Line[];
+  lines: ListedLine[];
   events: InvoiceEvent[];
   anomalies: Anomaly[];
   reminders: Reminder[];
   more: Record<"lines" | "events" | "anomalies" | "reminders", boolean>;
-  reverse: (paymentId: string) => Child;
+  reverse: (payment: ListedLine) => Child;
   resend: (reminderId: string) => Child;
   reminderToggle: Child;
 }
@@ -71,7 +71,7 @@ export function InvoiceDetails(p: Props) {
             formatMoney(l.tds, l.currency, v.locale),
             l.method ?? "—",
             [l.reference, l.notes].filter(Boolean).join(" · ") || "—",
-            l.kind === "payment" ? p.reverse(l.id) : null,
+            l.kind === "payment" ? p.reverse(l) : null,
           ]}
         />
         <More shown={p.more.lines} path={`GET /v1/invoices/${s.invoiceId}/payments`} />

@@ -2,7 +2,7 @@
 // repeat must not act twice) an idempotency key generated with the form.
 
 import type { PAYMENT_METHODS } from "../../api/payments/payments.routes";
-import type { InvoiceState, Line } from "../../ledger/types";
+import type { InvoiceState, ListedLine } from "../../ledger/types";
 import type { Form } from "../forms/form-fields";
 import { Csrf } from "../layout";
 
@@ -127,5 +127,9 @@ export function WriteOffForm(props: { path: string; token: string; idemKey: stri
   );
 }
 
-/** Payments that may still be reversed: payment lines (the ledger refuses one with nothing left, 409). */
-export const reversible = (l: Line) => l.kind === "payment";
+/**
+ * Payments that still have something to take back: the ledger reverses what is left of a payment and refuses
+ * one with nothing left (409 already_reversed), so those get no button. `reversed` comes from the lines list
+ * (the book's reversal allocations, whatever source reversed it).
+ */
+export const reversible = (l: ListedLine) => l.kind === "payment" && l.amount + l.tds - (l.reversed ?? 0) > 0;

@@ -89,16 +89,18 @@ export async function renderInvoice(c: Context<DashEnv>, invoiceId: string, rere
           anomalies: anomalies.has_more,
           reminders: reminders.has_more,
         }}
-        reverse={(id) => {
-          const token = reverseTokens.get(id);
+        reverse={(l) => {
+          const token = reverseTokens.get(l.id);
           return token ? (
             <ButtonForm
-              path={reversePath(id)}
+              path={reversePath(l.id)}
               token={token}
               label="Reverse payment"
               idemKey={newIdempotencyKey()}
             />
-          ) : null;
+          ) : (
+            <span class="muted">Fully reversed</span>
+          );
         }}
         resend={(id) => {
           const token = resendTokens.get(id);

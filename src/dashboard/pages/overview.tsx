@@ -88,16 +88,20 @@ export async function overviewPage(c: Context<DashEnv>) {
       <Section id="failed-reminders" title="Failed reminders">
         <Listing
           items={failed}
-          cols={["Failed at", "Invoice", "Customer", "#Amount due"]}
-          empty={`No customer reminder failed in the last ${FAILED_REMINDERS_DAYS} days.`}
+          cols={["Last failed at", "Invoice", "Customer", "#Failed reminders", "#Amount due"]}
+          empty={`No customer reminder that failed in the last ${FAILED_REMINDERS_DAYS} days is still failing.`}
           row={(f) => [
             formatInstant(f.failedAt, v.timeZone, v.locale),
             <InvoiceLink id={f.invoice.id} number={f.invoice.number} />,
             f.invoice.customer.name ?? f.invoice.customer.email ?? "—",
+            f.invoice.remindersFailed,
             formatMoney(f.invoice.amountDue, f.invoice.currency, v.locale),
           ]}
         />
-        <p class="muted">Each invoice's page lists its reminders, with Resend for failed ones.</p>
+        <p class="muted">
+          A failure is listed until a resend of it is delivered or the invoice owes nothing more. Each
+          invoice's page lists its reminders, with Resend for failed ones.
+        </p>
       </Section>
       <Section id="failed-events" title="Failed merchant events">
         <Listing

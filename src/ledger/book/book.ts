@@ -16,6 +16,7 @@ import {
   type InvoiceRow,
   insertLine,
   type LineRow,
+  listedLines,
   stateOf,
   toLine,
   totalsOf,
@@ -373,11 +374,9 @@ export class Book implements Capability {
       .map((r) => r.source);
   }
 
-  lines(after: number, limit: number): Line[] {
-    return this.sql
-      .exec<LineRow>("SELECT * FROM lines WHERE seq > ? ORDER BY seq LIMIT ?", after, limit)
-      .toArray()
-      .map(toLine);
+  /** A page of lines; each payment with what reversals took back from it. */
+  lines(after: number, limit: number) {
+    return listedLines(this.sql, after, limit);
   }
 
   /** Recomputes the sums from the lines, for audits and the property test; never on a request path. */

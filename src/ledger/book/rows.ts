@@ -2,7 +2,7 @@
 
 import type { ChangeLine } from "../../portfolio/change";
 import { deriveBalance } from "../balance";
-import type { InvoiceSnapshot, Line, LineOrigin, Totals } from "../types";
+import type { InvoiceSnapshot, Line, LineOrigin, ListedLine, Totals } from "../types";
 
 export interface InvoiceRow extends Record<string, SqlStorageValue> {
   merchant_id: string;
@@ -80,6 +80,20 @@ export const toLine = (r: LineRow): Line => ({
   eventId: r.event_id,
   createdAt: r.created_at,
 });
+
+/** A page of lines; each payment with what reversals took back from it (one indexed lookup per payment). */
+export function listedLines(sql: SqlStorage, after: number, limit: number): ListedLine[] {
+  return sql
+    .exec<LineRow & { reversed_total: number | null }>(
+      `SELECT l.*, CASE WHEN l.kind = 'payment' THEN (SELECT COALESCE(SUM(a.applied), 0)
+         FROM reversal_allocations a WHERE a.payment_id = l.id) END AS reversed_total
+       FROM lines l WHERE l.seq > ? ORDER BY l.seq LIMIT ?`,
+      after,
+      limit,
+    )
+    .toArray()
+    .map((r) => ({ ...toLine(r), reversed: r.reversed_total }));
+}
 
 export const totalsOf = (r: InvoiceRow): Totals => ({
   paid: r.paid,

@@ -58,7 +58,12 @@ describe("deliveries", () => {
     expect(fix.text).not.toContain(RAZORPAY_SECRET);
 
     await page.goto("/dashboard/deliveries?outcome=refused");
-    const original = page.getByRole("row").filter({ hasText: "refused" }).first();
+    // Newest first: the refused retry's own row (no body kept, so no Retry) comes above the original.
+    const original = page
+      .getByRole("row")
+      .filter({ hasText: "refused" })
+      .filter({ has: page.getByRole("button", { name: "Retry" }) });
+    await expect(original.count()).resolves.toBe(1);
     await posted(page, "retried", () => original.getByRole("button", { name: "Retry" }).click());
     await expect(flash(page).textContent()).resolves.toContain("Retried: applied");
     await shot(page, "deliveries-retried");

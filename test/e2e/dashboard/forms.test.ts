@@ -1,8 +1,19 @@
 // The dashboard's forms change money: each must be the API's command, refused exactly as the API refuses it,
 // recorded once however often it is sent, and refused without a valid CSRF token from this origin.
 import { describe, expect } from "vitest";
-import { call, createInvoice, createMerchant, getInvoice, getLines, it, track } from "../../helpers";
+import {
+  call,
+  createInvoice,
+  createMerchant,
+  getInvoice,
+  getLines,
+  it,
+  offByOne,
+  track,
+  uid,
+} from "../../helpers";
 import { fetchPage, hiddenOf, signIn, submit, tokenOf } from "../../support/dashboard";
+import { deliver, invoiceEvent, razorpayMerchant, refundEvent, text } from "../../support/razorpay";
 
 const page = (id: string) => `/dashboard/invoices/${id}`;
 const payAction = (id: string) => `/dashboard/invoices/${id}/payments`;
@@ -158,10 +169,18 @@ describe("recording a payment from the dashboard", () => {
     expect((await fetchPage("POST", reverse, { cookie, form })).headers.get("location")).toContain(
       "flash=payment_reversed",
     );
-    // The same form again replays; a new reversal of the same payment is the API's 409.
+    // The same form again replays. The page no longer offers the reversal of a payment with nothing left; a
+    // stale page's form with a new key is the API's 409.
     expect((await fetchPage("POST", reverse, { cookie, form })).status).toBe(303);
-    const again = await submit(cookie, page(inv.id), reverse, { idempotency_key: "a-fresh-key" });
+    const reversed = (await fetchPage("GET", page(inv.id), { cookie })).text;
+    expect(reversed).not.toContain(`action="${reverse}"`);
+    expect(reversed).toContain('<span class="muted">Fully reversed</span>');
+    const again = await fetchPage("POST", reverse, {
+      cookie,
+      form: { csrf_token: form.csrf_token, idempotency_key: "a-fresh-key" },
+    });
     expect(again.status).toBe(409);
+    expect(again.text).toContain("This payment has already been reversed");
     expect((await getLines(m.key, inv.id)).map((l) => l.kind)).toEqual(["payment", "reversal"]);
 
     const pause = await submit(cookie, page(inv.id), `${page(inv.id)}/reminders/pause`);
@@ -197,6 +216,42 @@ describe("recording a payment from the dashboard", () => {
   });
 });
 
+describe("reversing from the invoice page", () => {
+  it("offers Reverse payment while a payment has something left, whichever source took part of it back", async () => {
+    const m = await razorpayMerchant();
+    const inv = uid("inv_rev");
+    track(m.id, inv);
+    const paid = invoiceEvent({
+      invoiceId: inv,
+      paymentId: "pay_D1",
+      amount: 25000,
+      at: 1700000000,
+      total: 100000,
+      amountPaid: 25000,
+    });
+    expect((await deliver(m.id, text(paid))).status).toBe(200);
+    const refund = (refundId: string, amount: number) =>
+      deliver(m.id, text(refundEvent({ refundId, paymentId: "pay_D1", amount, invoiceId: inv })));
+    expect((await refund("rfnd_D1", 10000)).status).toBe(200);
+    const cookie = await signIn(m.key);
+    const [payment] = await getLines(m.key, inv);
+    // The lines list says what was taken back from each payment; other kinds say null.
+    expect((await getLines(m.key, inv)).map((l) => [l.kind, l.reversed_amount])).toEqual([
+      ["payment", 10000],
+      ["reversal", null],
+    ]);
+    const reverse = `${page(inv)}/payments/${payment.id}/reverse`;
+    const partly = (await fetchPage("GET", page(inv), { cookie })).text;
+    expect(partly).toContain(`action="${reverse}"`);
+    // The provider refunds the rest: nothing is left to reverse, and the page says so instead of a button.
+    expect((await refund("rfnd_D2", 15000)).status).toBe(200);
+    expect((await getLines(m.key, inv)).map((l) => l.reversed_amount)).toEqual([25000, null, null]);
+    const fully = (await fetchPage("GET", page(inv), { cookie })).text;
+    expect(fully).not.toContain(`action="${reverse}"`);
+    expect(fully).toMatch(/<td>payment<\/td><td>razorpay<\/td>.*?<span class="muted">Fully reversed<\/span>/);
+  });
+});
+
 describe("CSRF", () => {
   it("refuses a POST without a token, with another form's or session's token, or from another origin", async () => {
     const { m, inv, cookie } = await setup();
@@ -216,7 +271,7 @@ describe("CSRF", () => {
         cookie,
         form: { csrf_token: tokenOf(otherHtml, payAction(inv.id)), idempotency_key: idem, amount: "1" },
       },
-      { cookie, form: { csrf_token: `${good.slice(0, -1)}A`, idempotency_key: idem, amount: "1" } },
+      { cookie, form: { csrf_token: offByOne(good), idempotency_key: idem, amount: "1" } },
       {
         cookie,
         origin: "https://evil.example",

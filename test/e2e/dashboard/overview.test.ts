@@ -1,5 +1,7 @@
 // The overview: outstanding and aging per currency from the index (chart and table saying the same), invoices
 // that need attention; and the merchant's time zone setting that its dates follow.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect } from "vitest";
 import { ADMIN, call, createInvoice, createMerchant, it, track } from "../../helpers";
 import { fetchPage, hiddenOf, signIn, tokenOf } from "../../support/dashboard";
@@ -88,29 +90,29 @@ describe("the merchant's time zone", () => {
   });
 });
 
+/** The overview's "Failed reminders" section, as the merchant's session sees it now. */
+async function failedSection(cookie: string) {
+  const html = (await fetchPage("GET", "/dashboard", { cookie })).text;
+  return html.slice(html.indexOf(">Failed reminders</h2>"), html.indexOf(">Failed merchant events</h2>"));
+}
+
+/** The change feed runs for real: polls the section until `done` holds for it. */
+const sectionUntil = (cookie: string, done: (section: string) => boolean) =>
+  until(() => failedSection(cookie), done, 15_000);
+
 describe("failed reminders", () => {
-  it("lists an invoice whose reminder failed, from the index, and resends it from the invoice page", async () => {
+  it("lists an invoice whose reminder failed, resends it from the invoice page, and drops it once delivered", async () => {
     // setup() tracks the ledger, so the `it` of test/helpers.ts drops its alarm.
     const { m, id } = await setup([400, 200]);
     expect((await pay(m.key, id, 25000)).status).toBe(201);
     const [failed] = await until(() => listReminders(m.key, id), settled);
     expect(failed).toMatchObject({ status: "failed" });
     const cookie = await signIn(m.key);
-    // The change feed carries reminder_failed to the index; the overview reads it from there.
-    const deadline = Date.now() + 15_000;
-    let section = "";
-    while (Date.now() < deadline) {
-      const html = (await fetchPage("GET", "/dashboard", { cookie })).text;
-      section = html.slice(
-        html.indexOf(">Failed reminders</h2>"),
-        html.indexOf(">Failed merchant events</h2>"),
-      );
-      if (section.includes("INV-7")) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // The change feed's summary carries the failure to the index; the overview reads it from there.
+    const section = await sectionUntil(cookie, (html) => html.includes("INV-7"));
     expect(section).toContain(`<a href="/dashboard/invoices/${id}">INV-7</a>`);
     expect(section).toContain("Asha Rao");
-    expect(section).toContain("₹750.00");
+    expect(section).toContain('<td class="num">1</td><td class="num">₹750.00</td>');
     const action = `/dashboard/invoices/${id}/reminders/${failed!.id}/resend`;
     const html = (await fetchPage("GET", `/dashboard/invoices/${id}`, { cookie })).text;
     const form = {
@@ -122,8 +124,59 @@ describe("failed reminders", () => {
     expect(res.headers.get("location")).toBe(`/dashboard/invoices/${id}?flash=reminder_resent`);
     // The same form again replays the resend: still one new reminder.
     expect((await fetchPage("POST", action, { cookie, form })).status).toBe(303);
-    const all = await listReminders(m.key, id);
+    const all = await until(
+      () => listReminders(m.key, id),
+      (rs) => rs.some((r: any) => r.resend_of === failed!.id && r.status === "delivered"),
+    );
     expect(all.filter((r: any) => r.resend_of === failed!.id)).toHaveLength(1);
+    // The resend was delivered: no failure of the invoice stands, and the overview says so.
+    const after = await sectionUntil(cookie, (s) => !s.includes("INV-7"));
+    expect(after).toContain("is still failing.");
+    expect((await call("GET", `/v1/invoices/${id}/reminders`, { key: m.key })).body.data[0]).toMatchObject({
+      id: failed!.id,
+      status: "failed",
+    });
+  });
+
+  it("drops an invoice that owes nothing more, and the index repair rebuilds the list from each invoice", async () => {
+    const { m, id } = await setup([400]);
+    expect((await pay(m.key, id, 25000)).status).toBe(201);
+    await until(() => listReminders(m.key, id), settled);
+    const cookie = await signIn(m.key);
+    await sectionUntil(cookie, (s) => s.includes("INV-7"));
+    const index = env.MERCHANT_INDEX.getByName(m.id);
+    const drift = (n: number) =>
+      runInDurableObject(index, (_i, state) => {
+        state.storage.sql.exec(
+          "UPDATE invoices SET reminders_failed = ?, reminder_failed_at = ? WHERE invoice_id = ?",
+          n,
+          n > 0 ? new Date().toISOString() : null,
+          id,
+        );
+      });
+    const verify = async () => {
+      const report = await call("POST", `/admin/merchants/${m.id}/index/verify`, { key: ADMIN });
+      expect(report.status).toBe(200);
+      return report.body.repaired as Array<{ id: string; fields: string[] }>;
+    };
+    // The index lost the failure: the repair puts it back from the invoice's own reminders.
+    await drift(0);
+    expect(await failedSection(cookie)).not.toContain("INV-7");
+    expect(await verify()).toEqual([
+      expect.objectContaining({ id, fields: ["remindersFailed", "reminderFailedAt"] }),
+    ]);
+    expect(await failedSection(cookie)).toContain("INV-7");
+    // Paid in full: reminders stopped, so no failure stands, through the change feed.
+    expect((await pay(m.key, id, 75000)).status).toBe(201);
+    await sectionUntil(cookie, (s) => !s.includes("INV-7"));
+    // An index that still lists it is put right by the repair.
+    await drift(2);
+    expect(await failedSection(cookie)).toContain("INV-7");
+    expect(await verify()).toEqual([
+      expect.objectContaining({ id, fields: ["remindersFailed", "reminderFailedAt"] }),
+    ]);
+    expect(await failedSection(cookie)).not.toContain("INV-7");
+    expect(await verify()).toEqual([]);
   });
 });
 

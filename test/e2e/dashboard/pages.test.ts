@@ -5,6 +5,7 @@ import { describe, expect } from "vitest";
 import { ADMIN, call, createInvoice, createMerchant, getLines, it, track, uid } from "../../helpers";
 import { fetchPage, signIn, submit } from "../../support/dashboard";
 import { indexedAt } from "../../support/portfolio";
+import { deliver } from "../../support/razorpay";
 import { deliverStandardPayment, STANDARD_SECRET } from "../../support/standard-payment";
 
 const WRONG_WHSEC = "whsec_QWxsIHRoZSB3cm9uZyBieXRlcyBoZXJlIQ==";
@@ -114,6 +115,44 @@ describe("dashboard pages", () => {
       /<details><summary>[^<]* · standard · payment\.recorded · applied<\/summary>/,
     );
     expect(detail.text).toContain("<pre>{&quot;type&quot;:&quot;payment.recorded&quot;");
+  });
+
+  it("lists deliveries newest first, on the Deliveries page and the overview, older ones on the next page", async () => {
+    const m = await configuredMerchant();
+    // Oldest: a Standard Webhooks refusal; then 50 Razorpay signature mismatches; newest: a malformed body.
+    expect((await deliverStandardPayment(m.id, uid("inv"))).status).toBe(401);
+    for (let i = 0; i < 50; i++)
+      expect((await deliver(m.id, `{"n":${i}}`, { secret: "wrong-secret-0001" })).status).toBe(401);
+    expect((await deliver(m.id, '{"a":1,"a":2}', { secret: RAZORPAY_SECRET })).status).toBe(400);
+    const reasons = (html: string) =>
+      [...html.matchAll(/<td>(no_matching_signature|signature_mismatch|malformed_payload)<\/td>/g)].map(
+        (x) => x[1],
+      );
+    const cookie = await signIn(m.key);
+    const first = await fetchPage("GET", "/dashboard/deliveries", { cookie });
+    expect(first.text).toContain("Newest first");
+    expect(reasons(first.text)).toEqual(["malformed_payload", ...Array(49).fill("signature_mismatch")]);
+    const older = /<a href="([^"]+)">Older deliveries<\/a>/.exec(first.text)?.[1]?.replace(/&amp;/g, "&");
+    expect(older).toBeDefined();
+    const second = await fetchPage("GET", older!, { cookie });
+    expect(second.status).toBe(200);
+    expect(reasons(second.text)).toEqual(["signature_mismatch", "no_matching_signature"]);
+    expect(second.text).not.toContain("Older deliveries");
+    // The first page's cursor does not continue another filter.
+    const cursor = new URL(older!, "http://x").searchParams.get("cursor")!;
+    const refusedOnly = await fetchPage(
+      "GET",
+      `/dashboard/deliveries?outcome=refused&cursor=${encodeURIComponent(cursor)}`,
+      { cookie },
+    );
+    expect(refusedOnly.status).toBe(422);
+    // The overview's 24 hours: the newest 20, newest first.
+    const overview = (await fetchPage("GET", "/dashboard", { cookie })).text;
+    const section = overview.slice(overview.indexOf(">Refused deliveries (last 24 hours)</h2>"));
+    const shown = [
+      ...section.matchAll(/<td>(no_matching_signature|signature_mismatch|malformed_payload)<\/td>/g),
+    ];
+    expect(shown.map((x) => x[1])).toEqual(["malformed_payload", ...Array(19).fill("signature_mismatch")]);
   });
 
   it("never renders a secret: API key, provider secrets, notification secret, SESSION_SECRET", async () => {

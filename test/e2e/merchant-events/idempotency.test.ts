@@ -34,6 +34,8 @@ function change(merchantId: string, invoiceId: string, version: number, kinds: s
       createdAt: new Date().toISOString(),
       updatedAt: new Date().toISOString(),
       voidedAt: null,
+      remindersFailed: 0,
+      reminderFailedAt: null,
     },
   };
 }
