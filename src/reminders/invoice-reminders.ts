@@ -10,9 +10,10 @@ import type { Bindings } from "../bindings";
 // claimed (busy) or finished (done) and sends nothing, and receivers deduplicate on webhook-id anyway:
 // https://developers.cloudflare.com/queues/reference/delivery-guarantees/
 import type { CommandResult } from "../ledger/commands";
-import type { AlarmHost, Capability, Wakeful } from "../ledger/host";
+import type { Capability, Wakeful } from "../ledger/host";
 import type { InvoiceSnapshot } from "../ledger/types";
 import { getMerchant } from "../merchants/store";
+import type { LedgerChange, ReminderHost } from "./ledger-change";
 import { BASELINE, MIGRATIONS } from "./migrations";
 import { buildReminderPayload, isOwing } from "./payload";
 import { cadencePoints, isDay, msToDay, planCadence } from "./schedule";
@@ -42,26 +43,6 @@ export const HANDOVER_RETRY_MS = 30_000;
 /** How long a delivery attempt holds its reminder beyond the request timeout. */
 const LEASE_MARGIN_MS = 30_000;
 const SEND_BATCH_MAX = 100;
-
-/** What the reminders see of the invoice's object: the invoice as it stands, and the one alarm. */
-export interface ReminderHost extends AlarmHost {
-  invoice(): InvoiceSnapshot | null;
-  /** A reminder failed for good: called inside the transaction that records it. */
-  reminderFailed(): void;
-  /** A delivered resend made a failed reminder good: called inside the transaction that records it. */
-  failureResolved(): void;
-}
-
-/** What a committed ledger change tells the reminders. */
-export interface LedgerChange {
-  invoice: InvoiceSnapshot;
-  /** Payments recorded by the change (a replayed one records none). */
-  paymentsApplied: number;
-  /** Of those, the ones recorded without a customer reminder (chargebee-event-email: all-disabled). */
-  paymentsSilenced: number;
-  /** Whether the invoice's facts (its due date among them) were written. */
-  factsChanged: boolean;
-}
 
 export class InvoiceReminders implements Capability, Wakeful {
   readonly namespace = "reminders";
