@@ -45,7 +45,8 @@ describe("write-offs", () => {
     });
     const lines = await getLines(key, id);
     expect(lines.map((l) => l.kind)).toEqual(["payment", "write_off"]);
-    expect(lines[1]).toEqual(res.body.write_off);
+    // The listing adds reversed_amount to each line (null for any kind but a payment).
+    expect(lines[1]).toEqual({ ...res.body.write_off, reversed_amount: null });
   });
 
   it("without an amount writes off exactly what is still due", async () => {
