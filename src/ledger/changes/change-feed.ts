@@ -31,15 +31,6 @@ export class ChangeFeed implements Capability, Wakeful {
   private handing: Promise<void> | null = null;
   /** After a failed hand-over: when to try again (in memory; the alarm already set survives eviction). */
   private retryAt: number | null = null;
-  /**
-   * The highest version this isolate handed over, and the highest whose mark is written. Marking right after
-   * each send was a second write transaction per payment; the mark now rides on the next transaction the
-   * object runs anyway (the next change's, or the alarm's). If the object is evicted first, the alarm hands
-   * those rows over again: at least once, which the consumers absorb (the index keeps the newest version,
-   * merchant events dedupe by a deterministic id).
-   */
-  private sentUpTo = 0;
-  private markedUpTo = 0;
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -60,8 +51,6 @@ export class ChangeFeed implements Capability, Wakeful {
    * The hand-over is kicked for after commit; the alarm, set in the same transaction, is the fallback.
    */
   record(merchantId: string, summary: (prev: InvoiceSummary | null) => InvoiceSummary, facts: ChangeFacts) {
-    // Should this transaction roll back, the mark goes with it; the alarm writes it again (onAlarm).
-    if (this.sentUpTo > this.markedUpTo) this.mark(this.sentUpTo);
     const prev = this.latest();
     const invoice = summary(prev?.invoice ?? null);
     const change: InvoiceChange = {
@@ -101,22 +90,7 @@ export class ChangeFeed implements Capability, Wakeful {
 
   async onAlarm(): Promise<void> {
     this.retryAt = null;
-    // What was handed over but not yet marked is not due: mark it before looking for what is, and mark what
-    // this alarm hands over before it ends (off the request path), so the alarm can stand down.
-    if (this.sentUpTo > 0) this.ctx.storage.transactionSync(() => this.mark(this.sentUpTo));
     await this.handOver();
-    if (this.sentUpTo > this.markedUpTo) this.ctx.storage.transactionSync(() => this.mark(this.sentUpTo));
-  }
-
-  /** Handed over up to `last`: only the newest row stays, for the next change's version and previous summary. */
-  private mark(last: number): void {
-    const sql = this.ctx.storage.sql;
-    sql.exec(
-      "DELETE FROM change_outbox WHERE version <= ? AND version < (SELECT MAX(version) FROM change_outbox)",
-      last,
-    );
-    sql.exec("UPDATE change_outbox SET handover_at = NULL WHERE version <= ?", last);
-    this.markedUpTo = Math.max(this.markedUpTo, last);
   }
 
   /** Hands over right after the transaction commits (a microtask runs only once it has returned). */
@@ -141,13 +115,10 @@ export class ChangeFeed implements Capability, Wakeful {
 
   private async handOverAll(): Promise<void> {
     const sql = this.ctx.storage.sql;
-    let failed = false;
     for (;;) {
       const due = sql
         .exec<OutboxRow>(
-          `SELECT version, body FROM change_outbox WHERE handover_at IS NOT NULL AND version > ?
-           ORDER BY version LIMIT ?`,
-          this.sentUpTo,
+          "SELECT version, body FROM change_outbox WHERE handover_at IS NOT NULL ORDER BY version LIMIT ?",
           SEND_BATCH_MAX,
         )
         .toArray();
@@ -157,7 +128,6 @@ export class ChangeFeed implements Capability, Wakeful {
           due.map((r) => ({ body: JSON.parse(r.body) as InvoiceChange, contentType: "json" as const })),
         );
       } catch (err) {
-        failed = true;
         this.retryAt = Date.now() + CHANGE_RETRY_MS;
         console.warn(
           JSON.stringify({
@@ -168,10 +138,16 @@ export class ChangeFeed implements Capability, Wakeful {
         );
         break;
       }
-      this.sentUpTo = due.at(-1)!.version;
+      const last = due.at(-1)!.version;
+      // Handed over: only the newest row stays, for the next change's version and previous summary.
+      this.ctx.storage.transactionSync(() => {
+        sql.exec(
+          "DELETE FROM change_outbox WHERE version <= ? AND version < (SELECT MAX(version) FROM change_outbox)",
+          last,
+        );
+        sql.exec("UPDATE change_outbox SET handover_at = NULL WHERE version <= ?", last);
+      });
     }
-    // After a send the alarm stays where the change's transaction pointed it (its grace), which is where it
-    // must be if the mark is lost; pointing it again is only for a retry after a failure.
-    if (failed) await this.host.rearm();
+    await this.host.rearm();
   }
 }
