@@ -1,10 +1,12 @@
 // What must never happen twice or reach the wrong merchant: a change heard again or out of order makes no
 // second event; Chargebee's skip header makes none; one merchant never sees or reaches another's events.
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect } from "vitest";
+import type { InvoiceLedger } from "../../../src/ledger/invoice-ledger";
 import type { InvoiceChange } from "../../../src/portfolio/change";
 import { call, createInvoice, it, track, uid } from "../../helpers";
 import { allFinal, deliveries, deliveriesUntil, eventsMerchant } from "../../support/events";
+import { listUntil } from "../../support/portfolio";
 import { pay } from "../../support/reminders";
 
 /** A change record as an invoice's object writes it (src/ledger/changes/change-feed.ts). */
@@ -152,5 +154,73 @@ describe("merchant events: never twice, never elsewhere", () => {
     );
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe("invalid_cursor");
+  });
+});
+
+describe("merchant events: changes handed over again by the ledger", () => {
+  // The change feed marks what it handed over in a transaction after the send (src/ledger/changes/change-feed.ts);
+  // an object evicted between the send and that mark has its alarm hand the same changes over again. Consumers
+  // must take them as heard already: at least once, https://developers.cloudflare.com/queues/reference/delivery-guarantees/
+  it("an object evicted before its mark hands its changes over again: no second event, no older index row", async () => {
+    const { m, rxs, endpoints } = await eventsMerchant([{ script: [200] }]);
+    const inv = await createInvoice(m.key, { currency: "USD", total: 10000, number: "RE-1" });
+    track(m.id, inv.id);
+    const stub = env.INVOICE_LEDGER.getByName(`${m.id}:${inv.id}`);
+    const newest = () =>
+      runInDurableObject(stub, (_l, state) =>
+        state.storage.sql
+          .exec<{ body: string }>("SELECT body FROM change_outbox ORDER BY version DESC LIMIT 1")
+          .one(),
+      );
+    const bodies = [(await newest()).body];
+    for (const amount of [1000, 2000]) {
+      expect((await pay(m.key, inv.id, amount)).status).toBe(201);
+      bodies.push((await newest()).body);
+    }
+    const ep = endpoints[0]!.id;
+    const before = await deliveriesUntil(m.key, ep, allFinal(4));
+    await listUntil(m.key, "", (items) => items.some((i) => i.id === inv.id && i.version === 3));
+
+    // All three sent, none marked, and a fourth committed whose send the eviction cut off; then the alarm of a
+    // new instance on the same storage (what an eviction leaves: no memory of what was sent). The fourth, whose
+    // events are new, shows when the consumers have taken the batch that carried all four.
+    const lost = JSON.parse(bodies[2]!) as InvoiceChange;
+    lost.version = 4;
+    lost.invoice.number = "RE-LOST";
+    const rows = await runInDurableObject(stub, async (ledger, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DELETE FROM change_outbox");
+      for (const body of [...bodies, JSON.stringify(lost)]) {
+        const v = (JSON.parse(body) as InvoiceChange).version;
+        sql.exec(
+          "INSERT INTO change_outbox (version, body, handover_at) VALUES (?, ?, ?)",
+          v,
+          body,
+          Date.now() - 1,
+        );
+      }
+      const evicted = new (ledger.constructor as new (s: DurableObjectState, e: typeof env) => InvoiceLedger)(
+        state,
+        env,
+      );
+      await evicted.alarm();
+      return sql.exec("SELECT version, handover_at FROM change_outbox").toArray();
+    });
+    // The alarm marks what it handed over before it ends.
+    expect(rows).toEqual([{ version: 4, handover_at: null }]);
+
+    const [item] = await listUntil(m.key, "", (items) =>
+      items.some((i) => i.id === inv.id && i.version === 4),
+    );
+    expect(item).toMatchObject({ version: 4, number: "RE-LOST", amount_paid: 3000 });
+    // The resent changes and the lost one came in one batch; once the lost one's events are in, any second
+    // event for versions 1-3 would be too.
+    const after = await deliveriesUntil(m.key, ep, (d) => allFinal(1)(d.filter((x) => x.version === 4)));
+    const seen = (ds: Array<Record<string, any>>) => ds.map((d) => `${d.type}@${d.version}:${d.id}`).sort();
+    expect(seen(after.filter((d) => d.version < 4))).toEqual(seen(before));
+    expect(after).toHaveLength(5);
+    const got = await rxs[0]!.deliveries();
+    expect(got).toHaveLength(5);
+    expect(new Set(got.map((g) => g.webhookId)).size).toBe(5);
   });
 });
