@@ -145,14 +145,13 @@ export class MerchantDeliveries extends DurableObject<Bindings> {
     if (filter.outcome) add("outcome = ?", filter.outcome);
     if (filter.provider) add("provider = ?", filter.provider);
     if (filter.since !== undefined) add("received_at >= ?", filter.since);
-    const rows = this.sql
-      .exec<Row>(
-        `SELECT ${COLUMNS} FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const cursor = this.sql.exec<Row>(
+      `SELECT ${COLUMNS} FROM deliveries ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
          ORDER BY seq ${desc ? "DESC" : "ASC"} LIMIT ?`,
-        ...args,
-        limit + 1,
-      )
-      .toArray();
+      ...args,
+      limit + 1,
+    );
+    const rows = cursor.toArray();
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
     const since = Math.floor((filter.since ?? 0) / MINUTE_MS);
@@ -163,6 +162,7 @@ export class MerchantDeliveries extends DurableObject<Bindings> {
       items: page.map(toRecord),
       nextSeq: more ? (page.at(-1)?.seq ?? null) : null,
       refusedNotKept: filter.outcome && filter.outcome !== "refused" ? 0 : (counted ?? 0),
+      rowsRead: cursor.rowsRead,
     };
   }
 

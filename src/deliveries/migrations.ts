@@ -34,5 +34,16 @@ export const deliveryLogSchema: Capability = {
           counted INTEGER NOT NULL
         );`,
     },
+    {
+      id: "002-filter-indexes",
+      // The log is listed by outcome or provider in seq order (GET /v1/webhook-deliveries, the dashboard's
+      // refused deliveries). Without an index per filter, a page of the few refusals among many accepted
+      // deliveries walked every row (up to the 10,000-row cap); with the filter's equality first and seq after
+      // it, SQLite walks one index range in the page's order and stops at the page's end
+      // (https://www.sqlite.org/queryplanner.html, "Sorting By Index").
+      sql: `
+        CREATE INDEX deliveries_outcome ON deliveries (outcome, seq);
+        CREATE INDEX deliveries_provider ON deliveries (provider, seq);`,
+    },
   ],
 };

@@ -68,6 +68,8 @@ export interface DeliveryPage {
   nextSeq: number | null;
   /** Refused deliveries over the per-minute cap in the filter's window: counted, not kept. */
   refusedNotKept: number;
+  /** SQLite rows read for the page's rows (SqlStorageCursor.rowsRead): what the filter indexes keep small. */
+  rowsRead: number;
 }
 
 /** The caps that bound what unverified traffic can make one merchant's log store (README: Delivery log). */
