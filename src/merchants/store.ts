@@ -28,6 +28,14 @@ export async function getMerchant(kv: KVNamespace, id: string): Promise<Merchant
   return record;
 }
 
+/**
+ * The memoized configuration, if this isolate read it within the memo's lifetime; never I/O, so a Durable
+ * Object may consult it inside a synchronous transaction. undefined: not known here, read it with getMerchant.
+ */
+export function peekMerchant(id: string): MerchantRecord | undefined {
+  return merchants.get(id);
+}
+
 export async function putMerchant(
   kv: KVNamespace,
   id: string,

@@ -12,7 +12,7 @@ import type { Bindings } from "../bindings";
 import type { CommandResult } from "../ledger/commands";
 import type { Capability, Wakeful } from "../ledger/host";
 import type { InvoiceSnapshot } from "../ledger/types";
-import { getMerchant } from "../merchants/store";
+import { getMerchant, peekMerchant } from "../merchants/store";
 import type { LedgerChange, ReminderHost } from "./ledger-change";
 import { BASELINE, MIGRATIONS } from "./migrations";
 import { buildReminderPayload, isOwing } from "./payload";
@@ -96,12 +96,15 @@ export class InvoiceReminders implements Capability, Wakeful {
     } else {
       const unreminded = state.paymentUnreminded;
       if ((toRemind > 0 || unreminded) && owing) {
+        // A merchant this isolate already knows to have no notifications gets the reminder skipped here,
+        // as the hand-over would skip it, without a hand-over (a KV read and two transactions) after commit.
+        const skipped = state.paused ? PAUSED : this.knownUndeliverable(s.merchantId) ? NOT_CONFIGURED : null;
         this.store.insert(
           "partial_payment",
           msToDay(now),
           now,
-          state.paused ? null : now + SETTLE_GRACE_MS,
-          state.paused ? PAUSED : null,
+          skipped ? null : now + SETTLE_GRACE_MS,
+          skipped,
         );
       }
       if (unreminded) this.state.setPaymentUnreminded(false);
@@ -271,6 +274,12 @@ export class InvoiceReminders implements Capability, Wakeful {
   /** Points the object's one alarm at nextWakeAt(); inside a transaction, the change commits with it. */
   private rearm(): Promise<void> {
     return this.host.rearm();
+  }
+
+  /** Whether the memoized configuration says the merchant gets no reminders; unknown here: false. */
+  private knownUndeliverable(merchantId: string): boolean {
+    const merchant = peekMerchant(merchantId);
+    return merchant !== undefined && !deliverable(notificationsOf(merchant));
   }
 
   /** Hands over right after the transaction commits (a microtask runs only once it has returned). */

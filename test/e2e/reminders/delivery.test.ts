@@ -1,7 +1,9 @@
 // Delivering a reminder to the merchant's endpoint: signed once, retried on 5xx and time-outs, failed at
 // once on 4xx, dead-lettered after max_attempts, never sent twice for duplicated payments or messages.
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect } from "vitest";
+import type { InvoiceLedger } from "../../../src/ledger/invoice-ledger";
 import { dayToMs, msToDay, SEND_HOUR_UTC } from "../../../src/reminders/schedule";
 import { ADMIN, call, createInvoice, createMerchant, it, track, uid } from "../../helpers";
 import {
@@ -217,6 +219,28 @@ describe("delivering a customer reminder", () => {
       dead_lettered_at: null,
     });
     expect(await rx.deliveries()).toHaveLength(1);
+  });
+
+  it("with notifications off and the configuration known, the payment's own transaction skips the reminder", async () => {
+    const m = await createMerchant();
+    const { id } = await createInvoice(m.key, { total: 5000, due_date: "2030-01-31" });
+    track(m.id, id);
+    // Listing reminders reads the merchant's configuration, so this isolate knows it has no notifications.
+    expect(await listReminders(m.key, id)).toEqual([]);
+    const stub = env.INVOICE_LEDGER.getByName(`${m.id}:${id}`);
+    // Read right after the payment's commit, before anything after it runs: the reminder is already skipped,
+    // so no hand-over (a KV read and two transactions) follows the payment.
+    const rows = await runInDurableObject(stub, async (ledger: InvoiceLedger, state) => {
+      expect(await ledger.recordPayment({ source: "api", amount: 1000 })).toMatchObject({ ok: true });
+      return state.storage.sql.exec("SELECT reason, status, last_error FROM reminders").toArray();
+    });
+    expect(rows).toEqual([
+      {
+        reason: "partial_payment",
+        status: "skipped",
+        last_error: "notifications are disabled or not configured for this merchant",
+      },
+    ]);
   });
 
   it("with notifications off, reminders are recorded as skipped and nothing is sent", async () => {
