@@ -19,6 +19,8 @@ const ADMIN = "bench-admin-token"; // bench/lib/workerd-plugin.mjs
 /** Payments per kind for the bytes-per-payment figure: databaseSize grows in whole pages, so average many. */
 const N = 50;
 const RUN = Date.now().toString(36);
+/** How long after its answer a request's own follow-up work is still counted as its own. */
+const AFTER_ANSWER_MS = 150;
 const MERCHANT = `rows-${RUN}`;
 const ledger = (invoiceId: string) => env.INVOICE_LEDGER.getByName(`${MERCHANT}:${invoiceId}`);
 
@@ -39,10 +41,20 @@ interface RowsMeasurement {
   repeated: { rows_read: [number, number]; rows_written: [number, number] } | null;
   /** databaseSize of an object that never stored anything: a new invoice's growth counts from there. */
   empty_database_size: number;
+  /**
+   * transactionSync calls that wrote a row, and the distinct objects they wrote: each is a SQLite commit of
+   * its own, where the floor's request makes one. repeated_*: their range over the further requests.
+   */
+  write_transactions: number;
+  objects_written: number;
+  repeated_write_transactions: [number, number] | null;
+  transactions: Counted["transactions"];
 }
 
 type Cursor = SqlStorageCursor<Record<string, SqlStorageValue>>;
 let recording: { sql: string; cursor: Cursor }[] | null = null;
+/** Each outermost transactionSync while recording: its object and the cursors opened inside it. */
+let transactions: { object: number; cursors: Cursor[]; statements: string[] }[] | null = null;
 
 /**
  * The statements of a multi-statement query, split on `;` outside quotes and comments; null where splitting
@@ -104,25 +116,70 @@ async function wrapSqlExec() {
   };
 }
 
+/**
+ * Wraps DurableObjectStorage#transactionSync (one prototype for every object in this isolate, as with exec)
+ * to note each outermost call, its object, and the cursors it opened, so a request's write transactions can
+ * be counted once its cursors are final.
+ */
+async function wrapTransactions() {
+  const proto = await runInDurableObject(ledger("prototype-probe"), (_ledger, state) =>
+    Object.getPrototypeOf(state.storage),
+  );
+  const transactionSync = proto.transactionSync as <T>(this: DurableObjectStorage, fn: () => T) => T;
+  const ids = new WeakMap<object, number>();
+  let next = 0;
+  let depth = 0;
+  proto.transactionSync = function <T>(this: DurableObjectStorage, fn: () => T): T {
+    const keep = recording;
+    if (!keep || !transactions || depth > 0)
+      return transactionSync.call<DurableObjectStorage, [() => T], T>(this, fn);
+    if (!ids.has(this)) ids.set(this, next++);
+    const from = keep.length;
+    depth++;
+    try {
+      return transactionSync.call<DurableObjectStorage, [() => T], T>(this, fn);
+    } finally {
+      depth--;
+      const inside = keep.slice(from);
+      transactions.push({
+        object: ids.get(this)!,
+        cursors: inside.map((k) => k.cursor),
+        statements: inside.map((k) => k.sql.replace(/\s+/g, " ").trim().slice(0, 60)),
+      });
+    }
+  };
+}
+
 interface Counted {
   status: number;
   rowsRead: number;
   rowsWritten: number;
   statements: RowsMeasurement["statements"];
+  writeTransactions: number;
+  objectsWritten: number;
+  /** Per write transaction, its object and the statements that wrote. */
+  transactions: { object: number; writes: string[] }[];
 }
 
 /** One HTTP request into the Worker, with the rows every SQL statement it caused read and wrote. */
 async function counted(method: string, path: string, init: { body?: string; headers?: HeadersInit } = {}) {
   const cursors: { sql: string; cursor: Cursor }[] = [];
+  const txs: NonNullable<typeof transactions> = [];
   recording = cursors;
+  transactions = txs;
   let status: number;
   try {
     const res = await worker.fetch(new Request(`http://ledger.test${path}`, { method, ...init }));
     await res.arrayBuffer(); // always consumed (the vitest-plugin storage trap)
     status = res.status;
+    // What the request leaves to run after its answer (waitUntil: the delivery log, the change feed's and the
+    // reminders' hand-over after commit) is its cost too; a measurement, not a test, so a wait is fine here.
+    await new Promise((r) => setTimeout(r, AFTER_ANSWER_MS));
   } finally {
     recording = null;
+    transactions = null;
   }
+  const writing = txs.filter((t) => t.cursors.some((c) => c.rowsWritten > 0));
   const statements = new Map<string, { sql: string; rows_read: number; rows_written: number }>();
   for (const { sql, cursor } of cursors) {
     const key = sql.replace(/\s+/g, " ").trim().slice(0, 120);
@@ -137,6 +194,12 @@ async function counted(method: string, path: string, init: { body?: string; head
     rowsRead: all.reduce((n, s) => n + s.rows_read, 0),
     rowsWritten: all.reduce((n, s) => n + s.rows_written, 0),
     statements: all,
+    writeTransactions: writing.length,
+    objectsWritten: new Set(writing.map((t) => t.object)).size,
+    transactions: writing.map((t) => ({
+      object: t.object,
+      writes: t.statements.filter((_, i) => t.cursors[i]!.rowsWritten > 0),
+    })),
   } satisfies Counted;
 }
 
@@ -216,6 +279,7 @@ let emptySize = 0;
 
 beforeAll(async () => {
   await wrapSqlExec();
+  await wrapTransactions();
   const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
   const providers = { standard: { secrets: [WHSEC] }, razorpay: { webhook_secrets: [RAZORPAY_SECRET] } };
   await must("PUT", `/admin/merchants/${MERCHANT}`, { name: "bench:rows", providers }, admin, 201);
@@ -269,6 +333,10 @@ async function measure(k: Kind): Promise<RowsMeasurement> {
     statements: first.statements,
     repeated: { rows_read: span((c) => c.rowsRead), rows_written: span((c) => c.rowsWritten) },
     empty_database_size: emptySize,
+    write_transactions: first.writeTransactions,
+    objects_written: first.objectsWritten,
+    repeated_write_transactions: span((c) => c.writeTransactions),
+    transactions: first.transactions,
   };
 }
 

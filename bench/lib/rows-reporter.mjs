@@ -20,7 +20,15 @@ export class RowsReporter {
         if (measured && test.result().state === "passed") rows.push(measured);
       }
     if (rows.length === 0) return;
-    const header = ["request kind", "rows read", "rows written", "bytes/payment", "next N: read; written"];
+    const header = [
+      "request kind",
+      "rows read",
+      "rows written",
+      "bytes/payment",
+      "next N: read; written",
+      "write transactions (objects)",
+      "next N: write transactions",
+    ];
     const range = ([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`);
     const body = rows.map((r) => [
       r.kind,
@@ -28,6 +36,8 @@ export class RowsReporter {
       String(r.rows_written),
       r.bytes_per_payment === null ? "-" : String(r.bytes_per_payment),
       r.repeated ? `${range(r.repeated.rows_read)}; ${range(r.repeated.rows_written)}` : "-",
+      `${r.write_transactions} (${r.objects_written})`,
+      r.repeated_write_transactions ? range(r.repeated_write_transactions) : "-",
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
@@ -42,7 +52,9 @@ export class RowsReporter {
         "makes (Durable Object constructor included), read after the request; bytes_per_payment: growth of " +
         "ctx.storage.sql.databaseSize (whole SQLite pages) over `payments` requests, divided by them (for a new " +
         "invoice, each request's whole new database beyond empty_database_size); repeated: the range of rows " +
-        "read and written over those further requests",
+        "read and written over those further requests; write_transactions: transactionSync calls (outermost) that " +
+        "wrote a row while the request was measured, each its own SQLite commit, and objects_written the distinct " +
+        "objects they wrote",
       empty_database_size: rows[0].empty_database_size,
       kinds: rows.map(({ empty_database_size: _, ...r }) => r),
     };
