@@ -302,6 +302,9 @@ async function main() {
     if (run.profile) {
       log(`  CPU profile (${run.profile.total_ms} ms sampled in the Worker isolate), self time by source:`);
       for (const r of run.profile.by_source.slice(0, 10)) log(`    ${String(r.pct).padStart(5)}%  ${r.name}`);
+      log(`  inclusive, of the isolate's busy time (${run.profile.busy_ms} ms):`);
+      for (const r of run.profile.inclusive_of_busy.slice(0, 15))
+        log(`    ${String(r.pct).padStart(5)}%  ${r.name}`);
     }
     if (interrupted) break;
     const check = prepared.verify ? await prepared.verify(ctx) : { ok: true };

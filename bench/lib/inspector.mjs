@@ -62,8 +62,9 @@ function origin(sourceMap, f) {
 }
 
 /**
- * Self time by function and by source file (through the bundle's source map, a node:module SourceMap).
- * Native frames (SQLite calls, Web Crypto, JSON) have no url and are listed by name.
+ * Self time by function and by source file (through the bundle's source map, a node:module SourceMap), and
+ * the service's own functions by inclusive time. Native frames (SQLite calls, Web Crypto, JSON) have no url
+ * and are listed by name.
  */
 export function summarizeProfile(profile, sourceMap, top = 25) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -85,10 +86,37 @@ export function summarizeProfile(profile, sourceMap, top = 25) {
     fn.set(key, (fn.get(key) ?? 0) + us);
     files.set(file, (files.get(file) ?? 0) + us);
   }
-  const rows = (m, n) =>
+  // Inclusive: each busy sample counts once for every distinct function on its stack, as a share of the
+  // isolate's busy time (idle left out), which is how the README's "parts of a request" are read.
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map();
+  let busy = 0;
+  for (const [id, us] of self) {
+    if (byId.get(id).callFrame.functionName === "(idle)") continue;
+    busy += us;
+    const seen = new Set();
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur).callFrame;
+      if (!f.url) continue;
+      const where = origin(sourceMap, f);
+      if (!where.file.startsWith("src/")) continue;
+      const key = `${f.functionName || "(anonymous)"} [${where.file}:${where.line}]`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
+  }
+  const rows = (m, n, of = total) =>
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
-      .map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((us / total) * 1000) / 10 }));
-  return { total_ms: Math.round(total / 1000), by_source: rows(files, top), by_function: rows(fn, top) };
+      .map(([name, us]) => ({ name, ms: Math.round(us / 1000), pct: Math.round((us / of) * 1000) / 10 }));
+  return {
+    total_ms: Math.round(total / 1000),
+    busy_ms: Math.round(busy / 1000),
+    by_source: rows(files, top),
+    by_function: rows(fn, top),
+    inclusive_of_busy: rows(inclusive, 40, busy),
+  };
 }
