@@ -2,7 +2,7 @@ import { addColumns, ifNotExists, table } from "../ddl";
 import type { Capability, Migration } from "../host";
 import { handOver } from "../schema";
 
-// The book (facts, lines, totals, reversal allocations) capability's tables.
+// The book (facts, lines, totals) capability's tables, and its lazy allocations capability's (since step 005).
 // Steps are never edited once released: a change is a new step. A fresh object starts from the baseline
 // (the tables as of the baseline's step) instead of replaying ALTERs, which cost most of a new invoice's
 // SQLite rows (npm run bench:rows); the column lists below serve both, so they cannot drift apart.
