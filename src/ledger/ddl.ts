@@ -4,3 +4,9 @@ export const table = (name: string, columns: string[], constraints: string[] = [
 
 export const addColumns = (name: string, columns: string[]) =>
   columns.map((c) => `ALTER TABLE ${name} ADD COLUMN ${c}`).join(";\n");
+
+/**
+ * A released step's tables and indexes as a lazy capability's step: on an object whose older steps already
+ * made them it does nothing, and elsewhere it makes exactly what those steps made.
+ */
+export const ifNotExists = (ddl: string) => ddl.replace(/CREATE (TABLE|INDEX) /g, "CREATE $1 IF NOT EXISTS ");

@@ -19,6 +19,43 @@ export interface Capability {
    * instead of replaying every ALTER (most of a new invoice's SQLite rows before).
    */
   readonly baseline?: { version: number; sql: string };
+  /**
+   * Created by the first write that needs it (LazyTables.ensure, inside that write's transaction), never with
+   * a fresh object: most invoices never use it, and every table and index a new invoice gets is SQLite pages
+   * stored and rows written (https://developers.cloudflare.com/durable-objects/platform/pricing/). Its
+   * version row in `_schema` is what says its tables exist, so reads know without a query.
+   */
+  readonly lazy?: true;
+}
+
+/** What a capability with a lazy part asks the host: whether its tables exist, and to create them. */
+export interface LazyHost {
+  /** Whether `namespace`'s tables exist: answered from memory, so reads check it freely. */
+  has(namespace: string): boolean;
+  /** Creates `namespace`'s tables unless they exist, inside the caller's transaction: just before a write. */
+  ensure(namespace: string): void;
+}
+
+/** A lazy capability (Capability.lazy): it reads only once its tables exist, and makes them to write. */
+export abstract class LazyCapability implements Capability {
+  abstract readonly namespace: string;
+  abstract readonly migrations: readonly Migration[];
+  readonly lazy = true;
+
+  constructor(
+    protected readonly sql: SqlStorage,
+    private readonly tables: LazyHost,
+  ) {}
+
+  /** Whether the tables exist: without them, nothing was ever stored. */
+  stored(): boolean {
+    return this.tables.has(this.namespace);
+  }
+
+  /** Makes the tables unless they exist, inside the caller's transaction: just before a write. */
+  protected ensure(): void {
+    this.tables.ensure(this.namespace);
+  }
 }
 
 /** A capability that needs the object's alarm. */

@@ -31,8 +31,9 @@ import { refuse } from "./commands";
 import type { Capability, Note, Wakeful } from "./host";
 import { Idempotency } from "./idempotency/idempotency";
 import { Ingest } from "./ingest/ingest";
+import { LazyTables } from "./lazy-tables";
 import * as merchant from "./merchant-commands";
-import { hasSchema, migrate } from "./schema";
+import { hasSchema } from "./schema";
 import type { Anomaly, InvoiceEvent, InvoiceRef, InvoiceState, Line, ListedLine, Totals } from "./types";
 
 /**
@@ -46,6 +47,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   private readonly keys: Idempotency;
   private readonly reminders: InvoiceReminders;
   private readonly changes: ChangeFeed;
+  private readonly tables: LazyTables;
   private readonly capabilities: readonly Capability[];
   private readonly wakeful: readonly Wakeful[];
   /**
@@ -65,9 +67,10 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     const sql = ctx.storage.sql;
-    this.book = new Book(sql);
-    this.deliveries = new Ingest(sql, this.book);
-    this.keys = new Idempotency(sql);
+    this.tables = new LazyTables(sql);
+    this.book = new Book(sql, this.tables);
+    this.deliveries = new Ingest(sql, this.book, this.tables);
+    this.keys = new Idempotency(sql, this.tables);
     this.reminders = new InvoiceReminders(ctx, env, {
       invoice: () => this.read(() => this.book.state()),
       rearm: () => this.rearm(),
@@ -76,11 +79,19 @@ export class InvoiceLedger extends DurableObject<Bindings> {
       failureResolved: () => this.announceReminders(false),
     });
     this.changes = new ChangeFeed(ctx, env, { rearm: () => this.rearm() });
-    // Migration order: later capabilities may name earlier ones' tables.
-    this.capabilities = [this.book, this.deliveries, this.keys, this.reminders, this.changes];
+    // Migration order: later capabilities may name earlier ones' tables; lazy ones' come with a first write.
+    this.capabilities = [
+      this.book,
+      this.book.allocations,
+      this.deliveries,
+      this.deliveries.anomalies,
+      this.keys,
+      this.reminders,
+      this.changes,
+    ];
     this.wakeful = [this.reminders, this.changes];
     this.ready = hasSchema(sql);
-    if (this.ready) ctx.storage.transactionSync(() => migrate(sql, this.capabilities));
+    if (this.ready) ctx.storage.transactionSync(() => this.tables.migrate(this.capabilities));
   }
 
   // ---------------------------------------------------------------- reads
@@ -94,7 +105,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   }
 
   async listAnomalies(cursor?: string, limit = 50): Promise<Page<Anomaly> | null> {
-    return this.page(cursor, limit, (after, n) => this.deliveries.anomalies(after, n));
+    return this.page(cursor, limit, (after, n) => this.deliveries.anomalies.list(after, n));
   }
 
   async listEvents(cursor?: string, limit = 50): Promise<Page<InvoiceEvent> | null> {
@@ -215,7 +226,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
   /** A merchant's resend of a failed reminder: a new reminder with its own id (see README, Reminders). */
   async resendReminder(id: string, idem?: IdempotencyKey): Promise<CommandResult<Reminder>> {
     return this.mutate(false, () =>
-      this.keys.run(idem, this.ready, () =>
+      this.keys.run(idem, () =>
         this.book.row() ? this.reminders.resend(id) : refuse("not_found", "Invoice not found"),
       ),
     );
@@ -242,13 +253,15 @@ export class InvoiceLedger extends DurableObject<Bindings> {
    * reminders inside it, so their outbox commits (or rolls back) with the change.
    */
   private mutate<T>(creates: boolean, work: () => T): T {
+    const ready = this.ready;
     return this.ctx.storage.transactionSync(() => {
       this.mutating = true;
       this.rearmDue = false;
       this.answered = undefined;
       try {
+        this.tables.begin();
         if (creates && !this.ready) {
-          migrate(this.ctx.storage.sql, this.capabilities);
+          this.tables.migrate(this.capabilities);
           this.ready = true;
         }
         this.book.begin(this.ready);
@@ -273,6 +286,11 @@ export class InvoiceLedger extends DurableObject<Bindings> {
         // Every capability that asked for the alarm is pointed once, still inside the transaction.
         if (this.rearmDue) void this.pointAlarm();
         return result;
+      } catch (e) {
+        // Rolled back, and with it the schema of a new object and any lazy table this transaction made.
+        this.ready = ready;
+        this.tables.rollBack();
+        throw e;
       } finally {
         this.mutating = false;
         this.answered = undefined;
@@ -326,7 +344,7 @@ export class InvoiceLedger extends DurableObject<Bindings> {
     rule: (idempotencyKey: string | null, note: Note) => CommandResult<Line>,
   ): CommandResult<PaymentResult> {
     return this.mutate(false, () =>
-      this.keys.run(idem, this.ready, () =>
+      this.keys.run(idem, () =>
         this.withInvoice(rule(idem?.key ?? null, this.deliveries.noteFor(source, null)), (line, invoice) => ({
           line,
           invoice,

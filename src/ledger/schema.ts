@@ -40,10 +40,11 @@ export function hasSchema(sql: SqlStorage): boolean {
 
 /**
  * Brings every capability to its newest version, in the capabilities' order (later ones may name earlier
- * ones' tables). The steps a capability still lacks run as one statement batch. Runs inside the caller's
- * transaction, so a failed step leaves nothing half-applied.
+ * ones' tables), and answers each capability's version. The steps a capability still lacks run as one
+ * statement batch. A lazy capability without a version has no tables yet and is left to LazyTables.ensure.
+ * Runs inside the caller's transaction, so a failed step leaves nothing half-applied.
  */
-export function migrate(sql: SqlStorage, capabilities: readonly Capability[]): void {
+export function migrate(sql: SqlStorage, capabilities: readonly Capability[]): Map<string, number> {
   sql.exec(`CREATE TABLE IF NOT EXISTS ${VERSIONS} (namespace TEXT PRIMARY KEY, version INTEGER NOT NULL)`);
   const versions = new Map(
     sql
@@ -52,24 +53,47 @@ export function migrate(sql: SqlStorage, capabilities: readonly Capability[]): v
       .map((r) => [r.namespace, r.version]),
   );
   adoptEarlierRecords(sql, capabilities, versions);
+  let upgraded = false;
   for (const c of capabilities) {
-    let from = versions.get(c.namespace) ?? 0;
-    if (from >= c.migrations.length) continue;
-    const statements: string[] = [];
-    if (from === 0 && c.baseline) {
-      statements.push(c.baseline.sql);
-      from = c.baseline.version;
-    }
-    for (const m of c.migrations.slice(from)) statements.push(m.sql);
-    sql.exec(statements.map((s) => s.trim().replace(/;$/, "")).join(";\n"));
-    sql.exec(
-      `INSERT INTO ${VERSIONS} (namespace, version) VALUES (?, ?)
-       ON CONFLICT (namespace) DO UPDATE SET version = excluded.version`,
-      c.namespace,
-      c.migrations.length,
-    );
+    const from = versions.get(c.namespace) ?? 0;
+    if (from >= c.migrations.length || (from === 0 && c.lazy)) continue;
+    upgraded ||= from > 0;
+    bringUp(sql, c, from);
+    versions.set(c.namespace, c.migrations.length);
   }
+  // An older object's upgrade may hand a table its earlier steps created to a lazy capability (handOver
+  // below records that capability's version): read the versions again, so the host knows that table is
+  // there and that capability gets its own later steps. Once: the next pass finds nothing to upgrade.
+  return upgraded ? migrate(sql, capabilities) : versions;
 }
+
+/** Runs a capability's steps after `from` (from 0: its baseline, if any, first) and records its version. */
+export function bringUp(sql: SqlStorage, c: Capability, from: number): void {
+  const statements: string[] = [];
+  let next = from;
+  if (next === 0 && c.baseline) {
+    statements.push(c.baseline.sql);
+    next = c.baseline.version;
+  }
+  for (const m of c.migrations.slice(next)) statements.push(m.sql);
+  sql.exec(statements.map((s) => s.trim().replace(/;$/, "")).join(";\n"));
+  sql.exec(
+    `INSERT INTO ${VERSIONS} (namespace, version) VALUES (?, ?)
+     ON CONFLICT (namespace) DO UPDATE SET version = excluded.version`,
+    c.namespace,
+    c.migrations.length,
+  );
+}
+
+/**
+ * The step by which a capability hands a table its earlier steps created eagerly to the lazy capability
+ * `namespace` that owns it now: on an object that has the table, that capability is recorded at `version`
+ * (the number of its own steps that make the table as it is). One sqlite_master lookup, run once per
+ * object as the owner's step; a fresh object (whose owner's baseline no longer has the table) never runs it.
+ */
+export const handOver = (table: string, namespace: string, version: number): string =>
+  `INSERT OR IGNORE INTO ${VERSIONS} (namespace, version)
+   SELECT '${namespace}', ${version} FROM sqlite_master WHERE type = 'table' AND name = '${table}'`;
 
 /** Turns the steps an object recorded the earlier ways into versions, once, and drops those records. */
 function adoptEarlierRecords(

@@ -5,7 +5,7 @@ import { randomId } from "../../lib/crypto";
 import type { ChangeLine } from "../../portfolio/change";
 import { addLine, compareReplay, EMPTY_TOTALS, validateLine } from "../balance";
 import type { InvoiceFacts } from "../commands";
-import type { Capability, Note } from "../host";
+import type { Capability, LazyHost, Note } from "../host";
 import { planReversal, type ReversalPlan } from "../reversals";
 import type { InvoiceFactsPatch, InvoiceRef, Line, LineInput, LineOutcome, Totals } from "../types";
 import { Allocations } from "./allocations";
@@ -28,7 +28,8 @@ export class Book implements Capability {
   readonly namespace = "book";
   readonly migrations = MIGRATIONS;
   readonly baseline = BASELINE;
-  private readonly allocations: Allocations;
+  /** Its lazy part (own namespace): the host lists it among its capabilities. */
+  readonly allocations: Allocations;
   /** The invoice row as of this transaction: undefined until read; null when there is none. */
   private cached: InvoiceRow | null | undefined;
   /**
@@ -49,8 +50,11 @@ export class Book implements Capability {
   /** Sources that recorded a line in this transaction (the change feed keeps the invoice's set). */
   readonly sourcesApplied = new Set<string>();
 
-  constructor(private readonly sql: SqlStorage) {
-    this.allocations = new Allocations(sql);
+  constructor(
+    private readonly sql: SqlStorage,
+    tables: LazyHost,
+  ) {
+    this.allocations = new Allocations(sql, tables);
   }
 
   /** Called by the host at the start of each transaction; `present`: the object has its tables. */
@@ -376,7 +380,7 @@ export class Book implements Capability {
 
   /** A page of lines; each payment with what reversals took back from it. */
   lines(after: number, limit: number) {
-    return listedLines(this.sql, after, limit);
+    return listedLines(this.sql, after, limit, this.allocations.stored());
   }
 
   /** Recomputes the sums from the lines, for audits and the property test; never on a request path. */

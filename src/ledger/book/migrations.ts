@@ -1,7 +1,8 @@
-import { addColumns, table } from "../ddl";
+import { addColumns, ifNotExists, table } from "../ddl";
 import type { Capability, Migration } from "../host";
+import { handOver } from "../schema";
 
-// The book (facts, lines, totals, reversal allocations) capability's tables.
+// The book (facts, lines, totals) capability's tables, and its lazy allocations capability's (since step 005).
 // Steps are never edited once released: a change is a new step. A fresh object starts from the baseline
 // (the tables as of the baseline's step) instead of replaying ALTERs, which cost most of a new invoice's
 // SQLite rows (npm run bench:rows); the column lists below serve both, so they cannot drift apart.
@@ -117,15 +118,30 @@ export const MIGRATIONS: readonly Migration[] = [
     // (who asked, from which device and address), as a JSON object.
     sql: addColumns("lines", LINES_V4),
   },
+  {
+    id: "005-allocations-own-namespace",
+    // reversal_allocations moves to its own lazy capability (ALLOCATION_MIGRATIONS), made by an invoice's
+    // first reversal: most invoices are never reversed, and the table and its two indexes were three of a
+    // new invoice's SQLite pages. An object that has the table keeps it, recorded under that namespace.
+    sql: handOver("reversal_allocations", "allocations", 1),
+  },
 ];
 
+/**
+ * The allocations capability (book/allocations.ts): the table as step 003 made it, on objects that lack it.
+ * Lazy: the first reversal that allocates creates it.
+ */
+export const ALLOCATION_MIGRATIONS: readonly Migration[] = [
+  { id: "001-reversal-allocations", sql: ifNotExists(ALLOCATIONS) },
+];
+
+// Without reversal_allocations since step 005: a fresh object gets it from the allocations capability.
 export const BASELINE: Capability["baseline"] = {
-  version: 4,
+  version: 5,
   sql: [
     table("invoice", [...INVOICE_V1, ...INVOICE_V3]),
     table("lines", [...LINES_V1, ...LINES_V2, ...LINES_V3, ...LINES_V4], ["UNIQUE (source, external_id)"]),
     LINES_REVERSES,
     LINES_UNLINKED,
-    ALLOCATIONS,
   ].join(";\n"),
 };

@@ -81,12 +81,17 @@ export const toLine = (r: LineRow): Line => ({
   createdAt: r.created_at,
 });
 
-/** A page of lines; each payment with what reversals took back from it (one indexed lookup per payment). */
-export function listedLines(sql: SqlStorage, after: number, limit: number): ListedLine[] {
+/**
+ * A page of lines; each payment with what reversals took back from it (one indexed lookup per payment).
+ * `allocated`: whether the allocations table exists; without it nothing was taken back.
+ */
+export function listedLines(sql: SqlStorage, after: number, limit: number, allocated: boolean): ListedLine[] {
+  const taken = allocated
+    ? "(SELECT COALESCE(SUM(a.applied), 0) FROM reversal_allocations a WHERE a.payment_id = l.id)"
+    : "0";
   return sql
     .exec<LineRow & { reversed_total: number | null }>(
-      `SELECT l.*, CASE WHEN l.kind = 'payment' THEN (SELECT COALESCE(SUM(a.applied), 0)
-         FROM reversal_allocations a WHERE a.payment_id = l.id) END AS reversed_total
+      `SELECT l.*, CASE WHEN l.kind = 'payment' THEN ${taken} END AS reversed_total
        FROM lines l WHERE l.seq > ? ORDER BY l.seq LIMIT ?`,
       after,
       limit,

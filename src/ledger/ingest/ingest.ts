@@ -4,21 +4,27 @@
 import type { Book } from "../book/book";
 import type { BookState } from "../book/rows";
 import type { IngestCommand, IngestResult } from "../commands";
-import type { Capability, Note } from "../host";
-import type { Anomaly, InvoiceEvent, InvoiceRef, LineInput, LineOutcome, ProviderReport } from "../types";
-import { MIGRATIONS } from "./migrations";
+import type { Capability, LazyHost, Note } from "../host";
+import type { InvoiceEvent, InvoiceRef, LineInput, LineOutcome, ProviderReport } from "../types";
+import { Anomalies } from "./anomalies";
+import { BASELINE, MIGRATIONS } from "./migrations";
 import { Sources } from "./sources";
 
 export class Ingest implements Capability {
   readonly namespace = "ingest";
   readonly migrations = MIGRATIONS;
+  readonly baseline = BASELINE;
+  /** Its lazy part (own namespace): the host lists it among its capabilities and pages it. */
+  readonly anomalies: Anomalies;
   private readonly sources: Sources;
 
   constructor(
     private readonly sql: SqlStorage,
     private readonly book: Book,
+    tables: LazyHost,
   ) {
     this.sources = new Sources(sql);
+    this.anomalies = new Anomalies(sql, tables, book);
   }
 
   apply(ref: InvoiceRef, cmd: IngestCommand): IngestResult {
@@ -55,19 +61,7 @@ export class Ingest implements Capability {
 
   /** Records anomalies of `source`'s lines, from a delivery or (eventId null) a merchant's command. */
   noteFor(source: string, eventId: string | null): Note {
-    return (kind, message, externalId = null) => {
-      this.sql.exec(
-        `INSERT INTO anomalies (kind, source, external_id, event_id, message, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-        kind,
-        source,
-        externalId,
-        eventId,
-        message,
-        new Date().toISOString(),
-      );
-      this.book.countAnomaly();
-    };
+    return this.anomalies.noteFor(source, eventId);
   }
 
   reports(s: BookState): Array<ProviderReport & { mismatch: boolean }> {
@@ -92,25 +86,6 @@ export class Ingest implements Capability {
         outcome: r.outcome as string,
         detail: r.detail as string | null, // JSON text: RPC results carry no `unknown`
         receivedAt: r.received_at as string,
-      }));
-  }
-
-  anomalies(after: number, limit: number): Anomaly[] {
-    return this.sql
-      .exec<Record<string, SqlStorageValue>>(
-        "SELECT * FROM anomalies WHERE seq > ? ORDER BY seq LIMIT ?",
-        after,
-        limit,
-      )
-      .toArray()
-      .map((r) => ({
-        seq: r.seq as number,
-        kind: r.kind as string,
-        source: r.source as string,
-        externalId: r.external_id as string | null,
-        eventId: r.event_id as string | null,
-        message: r.message as string,
-        createdAt: r.created_at as string,
       }));
   }
 

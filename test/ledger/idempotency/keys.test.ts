@@ -51,7 +51,8 @@ describe("idempotency: keys", () => {
     const l = await openLedger({ total: 10_000 });
     const refused = await l.stub.recordPayment({ source: "api", amount: 20_000 }, key("k1", "too-much"));
     expect(refused).toMatchObject({ ok: false, code: "amount_exceeds_due" });
-    expect(await sql(l, "SELECT key FROM idempotency_keys")).toEqual([]);
+    // The first kept key would have made the table (test/ledger/lazy-tables.test.ts).
+    expect(await tables(l)).not.toContain("idempotency_keys");
     const corrected = await l.stub.recordPayment({ source: "api", amount: 10_000 }, key("k1", "right"));
     expect(corrected.ok).toBe(true);
     expect(corrected.replayed).toBeUndefined();
