@@ -75,39 +75,43 @@ export class Ingest implements Capability {
   }
 
   events(after: number, limit: number): InvoiceEvent[] {
-    return this.page("events", after, limit).map((r) => ({
-      seq: r.seq as number,
-      source: r.source as string,
-      eventId: r.event_id as string,
-      eventType: r.event_type as string,
-      verification: r.verification as string,
-      rawBody: r.raw_body as string,
-      outcome: r.outcome as string,
-      detail: r.detail as string | null, // JSON text: RPC results carry no `unknown`
-      receivedAt: r.received_at as string,
-    }));
-  }
-
-  anomalies(after: number, limit: number): Anomaly[] {
-    return this.page("anomalies", after, limit).map((r) => ({
-      seq: r.seq as number,
-      kind: r.kind as string,
-      source: r.source as string,
-      externalId: r.external_id as string | null,
-      eventId: r.event_id as string | null,
-      message: r.message as string,
-      createdAt: r.created_at as string,
-    }));
-  }
-
-  private page(log: "events" | "anomalies", after: number, limit: number) {
     return this.sql
       .exec<Record<string, SqlStorageValue>>(
-        `SELECT * FROM ${log} WHERE seq > ? ORDER BY seq LIMIT ?`,
+        "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
         after,
         limit,
       )
-      .toArray();
+      .toArray()
+      .map((r) => ({
+        seq: r.seq as number,
+        source: r.source as string,
+        eventId: r.event_id as string,
+        eventType: r.event_type as string,
+        verification: r.verification as string,
+        rawBody: r.raw_body as string,
+        outcome: r.outcome as string,
+        detail: r.detail as string | null, // JSON text: RPC results carry no `unknown`
+        receivedAt: r.received_at as string,
+      }));
+  }
+
+  anomalies(after: number, limit: number): Anomaly[] {
+    return this.sql
+      .exec<Record<string, SqlStorageValue>>(
+        "SELECT * FROM anomalies WHERE seq > ? ORDER BY seq LIMIT ?",
+        after,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({
+        seq: r.seq as number,
+        kind: r.kind as string,
+        source: r.source as string,
+        externalId: r.external_id as string | null,
+        eventId: r.event_id as string | null,
+        message: r.message as string,
+        createdAt: r.created_at as string,
+      }));
   }
 
   /** Merges a provider's partial facts; an older snapshot (by version) never overwrites a newer one. */
