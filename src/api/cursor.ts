@@ -82,3 +82,9 @@ export async function readPage<L extends ListName>(
   const next = await wrapCursor(page.nextCursor, scope);
   return { items: page.items as Items<L>, has_more: next !== null, next_cursor: next };
 }
+
+/** A page as every invoice list answers it: the items in their API view, and the cursor to the next page. */
+export const listed = <T, V>(
+  page: { items: readonly T[]; has_more: boolean; next_cursor: string | null },
+  view: (item: T) => V,
+) => ({ data: page.items.map(view), has_more: page.has_more, next_cursor: page.next_cursor });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { INVOICE_ID } from "../ledger/invoice-id";
-import { minorUnits, safeText } from "../lib/zod-atoms";
+import { emailAddress, minorUnits, phoneNumber, safeText } from "../lib/zod-atoms";
 import { isSupportedCurrency } from "../money/currency";
 
 export const ErrorSchema = z
@@ -80,17 +80,21 @@ export const IdempotencyKeyHeader = z.object({
     .openapi({ description: "Same key and body: the same response; same key, other body: 409" }),
 });
 
+/** A list's ?cursor=: an opaque token this API issued, at most `max` characters. */
+export const cursorParam = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API issued")
+    .optional();
+
 /**
  * ?limit=&cursor=. The cursor is the opaque token of src/api/cursor.ts (checked against its list there);
  * limit is plain decimal digits, 1-200 (no 1e2, 0x10, +5, 5.0 or spaces), default 50.
  */
 export const PageQuery = z.object({
-  cursor: z
-    .string()
-    .min(1)
-    .max(512)
-    .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API issued")
-    .optional(),
+  cursor: cursorParam(512),
   limit: z
     .string()
     .regex(/^[1-9][0-9]{0,2}$/, "must be a whole number from 1 to 200 in plain digits")
@@ -102,11 +106,8 @@ export const PageQuery = z.object({
 
 const customerFields = {
   name: safeText(200).nullable(),
-  email: z.email().max(254).nullable(),
-  phone: z
-    .string()
-    .regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number")
-    .nullable(),
+  email: emailAddress().nullable(),
+  phone: phoneNumber().nullable(),
 };
 
 export const CustomerSchema = z

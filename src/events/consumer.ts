@@ -7,7 +7,7 @@ import { MERCHANT_ID } from "../merchants/config";
 import { getMerchant } from "../merchants/store";
 import { signingSecrets } from "../merchants/webhook-endpoints";
 import { outcomeOf, settleAttempt, settleClaim } from "../outbound/attempt";
-import { deliverEach, recordDeadLetters } from "../outbound/consume";
+import { deadLetterTo, deliverEach, parseDeadLetterFields, recordDeadLetters } from "../outbound/consume";
 import { attemptLimit } from "../outbound/policy";
 import type { DeliverySettings } from "../outbound/settings";
 import { postSigned } from "../outbound/signed-post";
@@ -30,8 +30,7 @@ export function parseEventMessage(body: unknown): EventMessage | null {
     v: 1,
     merchantId: b.merchantId,
     deliveryId: b.deliveryId,
-    attempts: typeof b.attempts === "number" ? b.attempts : undefined,
-    lastError: typeof b.lastError === "string" ? b.lastError : null,
+    ...parseDeadLetterFields(b),
   };
 }
 
@@ -53,8 +52,7 @@ async function deliverOne(
   const limits = Object.fromEntries(enabled.map((e) => [e.id, attemptLimit(e.max_attempts)]));
   const stub = eventsFor(env, m.merchantId);
   const claim = await stub.claim(m.deliveryId, limits);
-  const deadLetter = (attempts: number, lastError: string | null) =>
-    forwardToDeadLetters(env, m, attempts, lastError);
+  const deadLetter = deadLetterTo(env.EVENTS_DLQ, m);
   if (!(await settleClaim(msg, claim, deadLetter)) || claim.kind !== "deliver") return;
   const endpoint = enabled.find((e) => e.id === claim.endpointId)!;
   const result = await postSigned({
@@ -78,21 +76,9 @@ async function deliverOne(
   await settleAttempt(msg, attempt, status, (error) => deadLetter(claim.attempt, error));
 }
 
-function forwardToDeadLetters(env: Bindings, m: EventMessage, attempts: number, lastError: string | null) {
-  const body: EventMessage = {
-    v: 1,
-    merchantId: m.merchantId,
-    deliveryId: m.deliveryId,
-    attempts,
-    lastError,
-  };
-  return env.EVENTS_DLQ.send(body, { contentType: "json" });
-}
-
 /** Forwarded after the endpoint's max_attempts, or moved by the queue after its max_retries (our errors). */
 const consumeEventDeadLetters = (batch: MessageBatch, env: Bindings) =>
-  recordDeadLetters(batch, env, "event", parseEventMessage, async (m) => {
-    const note = m.lastError ?? "the queue gave up redelivering it";
+  recordDeadLetters(batch, env, "event", parseEventMessage, async (m, note) => {
     const status = await eventsFor(env, m.merchantId).deadLetter(m.deliveryId, note);
     return { delivery: m.deliveryId, status };
   });

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../bindings";
 import { migrate } from "../ledger/schema";
+import { oneAtATime } from "../lib/one-at-a-time";
 import { deliverySettings } from "../outbound/settings";
 import type { InvoiceChange } from "../portfolio/change";
 import { eventsSchema } from "./migrations";
@@ -41,7 +42,6 @@ export interface Subscription {
  */
 export class MerchantEvents extends DurableObject<Bindings> {
   private readonly store: DeliveryStore;
-  private handing: Promise<void> | null = null;
   private retryAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
@@ -184,12 +184,7 @@ export class MerchantEvents extends DurableObject<Bindings> {
   }
 
   /** Serialized, so one delivery is not sent twice by two overlapping hand-overs. */
-  private handOver(): Promise<void> {
-    this.handing ??= this.handOverAll().finally(() => {
-      this.handing = null;
-    });
-    return this.handing;
-  }
+  private readonly handOver = oneAtATime(() => this.handOverAll());
 
   private async handOverAll(): Promise<void> {
     const merchantId = this.ctx.storage.sql

@@ -1,6 +1,7 @@
 // The deliveries table of one merchant's MerchantEvents object. Every method is synchronous SQL, run inside
 // the object's transactions; state changes are guarded by the current status, so a repeated message, alarm
 // or report changes nothing twice (the same guards as the reminders' store, src/reminders/store.ts).
+import { Outbox } from "../outbound/outbox";
 import type { EventClaim, EventDelivery, EventDeliveryStatus, EventOutcome, EventType } from "./types";
 
 export interface DeliveryRow extends Record<string, SqlStorageValue> {
@@ -67,8 +68,10 @@ export interface DeliveryFilter {
 /** Margin beyond the POST's own timeout before a claimed attempt counts as abandoned. */
 const LEASE_MARGIN_MS = 30_000;
 
-export class DeliveryStore {
-  constructor(private readonly sql: SqlStorage) {}
+export class DeliveryStore extends Outbox<DeliveryRow> {
+  constructor(sql: SqlStorage) {
+    super(sql, "deliveries", { stamp: (ms) => ms });
+  }
 
   get(id: string): DeliveryRow | undefined {
     return this.sql.exec<DeliveryRow>("SELECT * FROM deliveries WHERE id = ?", id).toArray()[0];
@@ -94,41 +97,6 @@ export class DeliveryStore {
         )
         .toArray().length > 0
     );
-  }
-
-  /** Pending ones, and sent ones no consumer claimed by their hand-over lease (their message was lost). */
-  toHandOver(now: number, limit: number): DeliveryRow[] {
-    return this.sql
-      .exec<DeliveryRow>(
-        `SELECT * FROM deliveries WHERE status = 'pending' OR (status = 'sent' AND handover_at <= ?)
-         ORDER BY seq LIMIT ?`,
-        now,
-        limit,
-      )
-      .toArray();
-  }
-
-  markHandedOver(ids: readonly string[], now: number, leaseUntil: number): void {
-    for (const id of ids) {
-      this.sql.exec(
-        `UPDATE deliveries SET status = 'sent', handover_at = MAX(COALESCE(handover_at, 0), ?), updated_at = ?
-         WHERE id = ? AND status IN ('pending', 'sent')`,
-        leaseUntil,
-        now,
-        id,
-      );
-    }
-  }
-
-  handOverLater(ids: readonly string[], at: number): void {
-    for (const id of ids) {
-      this.sql.exec(
-        `UPDATE deliveries SET handover_at = MAX(COALESCE(handover_at, 0), ?)
-         WHERE id = ? AND status IN ('pending', 'sent')`,
-        at,
-        id,
-      );
-    }
   }
 
   nextHandOverAt(): number | null {

@@ -49,13 +49,15 @@ export function patchInvoice(book: Book, ref: InvoiceRef, patch: InvoicePatch): 
   });
 }
 
-/** The invoice a merchant's money command acts on: known, with a total and a currency. */
+/** The invoice a merchant's money command acts on: known, with a total and a currency, and what it owes. */
 function knownInvoice(
   book: Book,
   currency: string | undefined,
   /** What a paid or overpaid invoice refuses ("accepts no payments"); absent: only void refuses. */
   unlessOwing?: string,
-): { ok: true; currency: string; balance: Balance } | Extract<CommandResult<never>, { ok: false }> {
+):
+  | { ok: true; currency: string; balance: Balance; due: number }
+  | Extract<CommandResult<never>, { ok: false }> {
   const row = book.row();
   if (!row) return refuse("not_found", "Invoice not found");
   if (row.total === null || row.currency === null) {
@@ -71,7 +73,7 @@ function knownInvoice(
   if (currency && currency !== row.currency) {
     return refuse("currency_mismatch", `Amount in ${currency} on an invoice in ${row.currency}`);
   }
-  return { ok: true, currency: row.currency, balance };
+  return { ok: true, currency: row.currency, balance, due: balance.amountDue ?? 0 };
 }
 
 /** Writes one line of the merchant's own: its id is always ours, so no key a client chooses can collide. */
@@ -96,9 +98,8 @@ export function recordPayment(
 ): CommandResult<Line> {
   const known = knownInvoice(book, cmd.currency, "it accepts no payments");
   if (!known.ok) return known;
-  const { balance } = known;
+  const { due } = known;
   const tds = cmd.tds ?? 0;
-  const due = balance.amountDue ?? 0;
   const amount = cmd.amount ?? due - tds;
   if (amount < 0 || amount + tds <= 0)
     return refuse("invalid_amount", "The payment must credit a positive amount");
@@ -138,8 +139,7 @@ export function writeOff(
 ): CommandResult<Line> {
   const known = knownInvoice(book, cmd.currency, "nothing is due to write off");
   if (!known.ok) return known;
-  const { balance } = known;
-  const due = balance.amountDue ?? 0;
+  const { due } = known;
   const amount = cmd.amount ?? due;
   if (amount <= 0) return refuse("invalid_amount", "A write-off must be a positive amount");
   if (amount > due) return refuse("amount_exceeds_due", `Write-off of ${amount} exceeds the ${due} due`);
@@ -160,8 +160,7 @@ export function adjust(
 ): CommandResult<Line> {
   const known = knownInvoice(book, cmd.currency);
   if (!known.ok) return known;
-  const { balance } = known;
-  const due = balance.amountDue ?? 0;
+  const { balance, due } = known;
   if (!Number.isSafeInteger(cmd.amount) || cmd.amount === 0) {
     return refuse("invalid_amount", "An adjustment is a non-zero whole number of minor units");
   }

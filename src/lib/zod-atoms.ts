@@ -76,3 +76,9 @@ export const minorUnits = () =>
 /** An ISO 4217 code we keep ledgers in (upper case, with a minor unit). */
 export const currencyCode = () =>
   z.string().refine(isSupportedCurrency, "is not a supported ISO 4217 currency");
+
+/** A customer's phone as invoicing systems hold it: digits, spaces and + ( ) - ., 3-32 characters. */
+export const phoneNumber = () => z.string().regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number");
+
+/** An email address; 254 characters is the longest a mail path allows (RFC 5321). */
+export const emailAddress = () => z.email().max(254);

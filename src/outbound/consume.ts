@@ -6,6 +6,23 @@ import { logReminder as log } from "../reminders/settings";
 import { backoffSeconds } from "./policy";
 import { type DeliverySettings, deliverySettings } from "./settings";
 
+/** What our own consumer adds to a message it forwards to the dead-letter queue: its last attempt. */
+export interface DeadLetterFields {
+  attempts?: number | undefined;
+  lastError?: string | null | undefined;
+}
+
+export const parseDeadLetterFields = (b: Record<string, unknown>) => ({
+  attempts: typeof b.attempts === "number" ? b.attempts : undefined,
+  lastError: typeof b.lastError === "string" ? b.lastError : null,
+});
+
+/** Forwards message `m` to `queue` (the dead letters) with what the consumer knew of its last attempt. */
+export const deadLetterTo =
+  <T extends DeadLetterFields>(queue: Queue<T>, m: T) =>
+  (attempts: number, lastError: string | null) =>
+    queue.send({ ...m, attempts, lastError }, { contentType: "json" });
+
 /** `what` names the messages in the logs ("reminder", "event"). */
 export async function deliverEach<T>(
   batch: MessageBatch,
@@ -35,13 +52,16 @@ export async function deliverEach<T>(
   );
 }
 
-/** Records each dead letter as failed with `record` (which returns the fields to log); retried until it is. */
-export async function recordDeadLetters<T>(
+/**
+ * Records each dead letter as failed with `record` (which returns the fields to log); retried until it is.
+ * One with no last error of ours was moved by the queue itself, after its max_retries (our own errors).
+ */
+export async function recordDeadLetters<T extends DeadLetterFields>(
   batch: MessageBatch,
   env: Bindings,
   what: string,
   parse: (body: unknown) => T | null,
-  record: (m: T) => Promise<Record<string, unknown>>,
+  record: (m: T, note: string) => Promise<Record<string, unknown>>,
 ): Promise<void> {
   await Promise.all(
     batch.messages.map(async (msg) => {
@@ -52,7 +72,12 @@ export async function recordDeadLetters<T>(
         return;
       }
       try {
-        log(env, "warn", `${what} dead-lettered`, await record(m));
+        log(
+          env,
+          "warn",
+          `${what} dead-lettered`,
+          await record(m, m.lastError ?? "the queue gave up redelivering it"),
+        );
         msg.ack();
       } catch (err) {
         log(env, "error", "dead letter not recorded yet", { error: String(err), queue: batch.queue });

@@ -23,8 +23,18 @@
 import { z } from "zod";
 import type { IngestCommand } from "../ledger/commands";
 import { INVOICE_ID } from "../ledger/invoice-id";
+import type { LineInput, LineKind } from "../ledger/types";
 import { verifyStandardWebhook, WhsecSchema } from "../lib/standard-webhooks";
-import { currencyCode, freeText, identifier, jsonObject, minorUnits, safeText } from "../lib/zod-atoms";
+import {
+  currencyCode,
+  emailAddress,
+  freeText,
+  identifier,
+  jsonObject,
+  minorUnits,
+  phoneNumber,
+  safeText,
+} from "../lib/zod-atoms";
 import {
   type Delivery,
   MalformedPayload,
@@ -87,11 +97,8 @@ const EVENTS = {
       customer: z
         .object({
           name: safeText(200).nullish(),
-          email: z.email().max(254).nullish(),
-          phone: z
-            .string()
-            .regex(/^[0-9+()\-. ]{3,32}$/, "is not a phone number")
-            .nullish(),
+          email: emailAddress().nullish(),
+          phone: phoneNumber().nullish(),
         })
         .strict()
         .nullish(),
@@ -151,6 +158,16 @@ const isoOrNull = (value: string | null | undefined) => (value ? new Date(value)
 
 type Command = Omit<IngestCommand, "event">;
 
+/** The money events each carry one line, under the event's own id, in the amount and currency sent. */
+const oneLine = (
+  kind: LineKind,
+  externalId: string,
+  d: { amount: number; currency: string },
+  more: Partial<LineInput>,
+): Command => ({
+  lines: [{ kind, source: SOURCE, externalId, amount: d.amount, currency: d.currency, ...more }],
+});
+
 function commandFor(type: StandardEventType, data: unknown, timestamp: string): Command {
   switch (type) {
     case "invoice.upserted": {
@@ -169,54 +186,25 @@ function commandFor(type: StandardEventType, data: unknown, timestamp: string): 
     }
     case "payment.recorded": {
       const d = parse(EVENTS[type], data, type);
-      return {
-        lines: [
-          {
-            kind: "payment",
-            source: SOURCE,
-            externalId: d.payment_id,
-            amount: d.amount,
-            currency: d.currency,
-            tds: d.tds ?? 0,
-            fee: d.transaction_charge ?? 0,
-            method: d.method ?? null,
-            paidAt: isoOrNull(d.paid_at),
-            reference: d.reference ?? null,
-            notes: d.notes ?? null,
-          },
-        ],
-      };
+      return oneLine("payment", d.payment_id, d, {
+        tds: d.tds ?? 0,
+        fee: d.transaction_charge ?? 0,
+        method: d.method ?? null,
+        paidAt: isoOrNull(d.paid_at),
+        reference: d.reference ?? null,
+        notes: d.notes ?? null,
+      });
     }
     case "payment.reversed": {
       const d = parse(EVENTS[type], data, type);
-      return {
-        lines: [
-          {
-            kind: "reversal",
-            source: SOURCE,
-            externalId: d.reversal_id,
-            amount: d.amount,
-            currency: d.currency,
-            notes: d.reason ?? null,
-            reverses: { source: SOURCE, externalId: d.payment_id },
-          },
-        ],
-      };
+      return oneLine("reversal", d.reversal_id, d, {
+        notes: d.reason ?? null,
+        reverses: { source: SOURCE, externalId: d.payment_id },
+      });
     }
     case "invoice.written_off": {
       const d = parse(EVENTS[type], data, type);
-      return {
-        lines: [
-          {
-            kind: "write_off",
-            source: SOURCE,
-            externalId: d.write_off_id,
-            amount: d.amount,
-            currency: d.currency,
-            notes: d.reason ?? null,
-          },
-        ],
-      };
+      return oneLine("write_off", d.write_off_id, d, { notes: d.reason ?? null });
     }
     case "invoice.voided":
       parse(EVENTS[type], data, type);

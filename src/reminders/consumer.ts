@@ -7,7 +7,7 @@ import { ledgerFor } from "../ledger/client";
 import { MERCHANT_ID } from "../merchants/config";
 import { getMerchant } from "../merchants/store";
 import { outcomeOf, settleAttempt, settleClaim } from "../outbound/attempt";
-import { deliverEach, recordDeadLetters } from "../outbound/consume";
+import { deadLetterTo, deliverEach, parseDeadLetterFields, recordDeadLetters } from "../outbound/consume";
 import { postSignedReminder } from "./delivery";
 import { attemptLimit } from "./policy";
 import {
@@ -19,7 +19,7 @@ import {
   REMINDERS_DLQ,
   REMINDERS_QUEUE,
 } from "./settings";
-import type { DeadLetterMessage, ReminderMessage } from "./types";
+import type { DeadLetterMessage } from "./types";
 
 const REMINDER_ID = /^rem_[A-Za-z0-9]{1,64}$/;
 
@@ -43,8 +43,7 @@ export function parseReminderMessage(body: unknown): DeadLetterMessage | null {
     reminderId: b.reminderId,
     merchantId: b.merchantId,
     invoiceId: b.invoiceId,
-    attempts: typeof b.attempts === "number" ? b.attempts : undefined,
-    lastError: typeof b.lastError === "string" ? b.lastError : null,
+    ...parseDeadLetterFields(b),
   };
 }
 
@@ -76,8 +75,7 @@ async function deliverOne(
   }
   const maxAttempts = attemptLimit(notifications.max_attempts);
   const claim = await ledger.claimReminder(m.reminderId, { leaseMs: settings.timeoutMs, maxAttempts });
-  const deadLetter = (attempts: number, lastError: string | null) =>
-    forwardToDeadLetters(env, m, attempts, lastError);
+  const deadLetter = deadLetterTo(env.REMINDERS_DLQ, m);
   if (!(await settleClaim(msg, claim, deadLetter)) || claim.kind !== "deliver") return;
 
   const result = await postSignedReminder({
@@ -99,27 +97,12 @@ async function deliverOne(
   await settleAttempt(msg, attempt, status, (error) => deadLetter(claim.attempt, error));
 }
 
-function forwardToDeadLetters(env: Bindings, m: ReminderMessage, attempts: number, lastError: string | null) {
-  return env.REMINDERS_DLQ.send(
-    {
-      v: 1,
-      reminderId: m.reminderId,
-      merchantId: m.merchantId,
-      invoiceId: m.invoiceId,
-      attempts,
-      lastError,
-    },
-    { contentType: "json" },
-  );
-}
-
 /**
  * Records the failure on the invoice. Messages arrive here either forwarded after the merchant's
  * max_attempts, or moved by the queue itself after its max_retries (our own errors).
  */
 export const consumeDeadLetters = (batch: MessageBatch, env: Bindings) =>
-  recordDeadLetters(batch, env, "reminder", parseReminderMessage, async (m) => {
-    const note = m.lastError ?? "the queue gave up redelivering it";
+  recordDeadLetters(batch, env, "reminder", parseReminderMessage, async (m, note) => {
     const status = await ledgerFor(env, m.merchantId, m.invoiceId).deadLetterReminder(m.reminderId, note);
     return { reminder: m.reminderId, invoice: m.invoiceId, status };
   });

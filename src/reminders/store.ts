@@ -2,6 +2,7 @@
 // inside the object's transactions; state changes are guarded by the current status so that a repeated
 // alarm, message or report changes nothing twice.
 import { randomId } from "../lib/crypto";
+import { Outbox } from "../outbound/outbox";
 import type { AttemptOutcome, Reminder, ReminderFailures, ReminderReason, ReminderStatus } from "./types";
 
 export interface ReminderRow extends Record<string, SqlStorageValue> {
@@ -47,8 +48,10 @@ export const toReminder = (r: ReminderRow): Reminder => ({
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export class ReminderStore {
-  constructor(private readonly sql: SqlStorage) {}
+export class ReminderStore extends Outbox<ReminderRow> {
+  constructor(sql: SqlStorage) {
+    super(sql, "reminders", { stamp: iso, firstSentAt: true });
+  }
 
   get(id: string): ReminderRow | undefined {
     return this.sql.exec<ReminderRow>("SELECT * FROM reminders WHERE id = ?", id).toArray()[0];
@@ -121,21 +124,6 @@ export class ReminderStore {
     return keys;
   }
 
-  /**
-   * What a hand-over takes at `now`: every pending reminder, and every sent one that no consumer has
-   * claimed by its hand-over lease (its message was lost).
-   */
-  toHandOver(now: number, limit: number): ReminderRow[] {
-    return this.sql
-      .exec<ReminderRow>(
-        `SELECT * FROM reminders WHERE status = 'pending' OR (status = 'sent' AND handover_at <= ?)
-         ORDER BY seq LIMIT ?`,
-        now,
-        limit,
-      )
-      .toArray();
-  }
-
   hasHandOverDue(now: number): boolean {
     return this.toHandOver(now, 1).length > 0;
   }
@@ -163,36 +151,6 @@ export class ReminderStore {
        ON CONFLICT (singleton) DO UPDATE SET settle_at = excluded.settle_at`,
       at,
     );
-  }
-
-  /**
-   * The queue accepted messages for `ids`: they are sent (sent_at is the first hand-over) and must be
-   * claimed by `leaseUntil`. MAX keeps a later time set meanwhile by a claim (a late original message).
-   */
-  markHandedOver(ids: readonly string[], now: number, leaseUntil: number): void {
-    for (const id of ids) {
-      this.sql.exec(
-        `UPDATE reminders SET status = 'sent', sent_at = COALESCE(sent_at, ?),
-           handover_at = MAX(COALESCE(handover_at, 0), ?), updated_at = ?
-         WHERE id = ? AND status IN ('pending', 'sent')`,
-        iso(now),
-        leaseUntil,
-        iso(now),
-        id,
-      );
-    }
-  }
-
-  /** The queue refused the hand-over: try again at `at`, unless something later is already set. */
-  handOverLater(ids: readonly string[], at: number): void {
-    for (const id of ids) {
-      this.sql.exec(
-        `UPDATE reminders SET handover_at = MAX(COALESCE(handover_at, 0), ?)
-         WHERE id = ? AND status IN ('pending', 'sent')`,
-        at,
-        id,
-      );
-    }
   }
 
   /** Stops everything not yet delivered: the invoice no longer owes anything. */

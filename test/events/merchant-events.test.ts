@@ -103,3 +103,27 @@ describe("merchant events: a lost queue message", () => {
     await runInDurableObject(stub, (_o, state) => state.storage.deleteAlarm());
   });
 });
+
+describe("merchant events: a hand-over batch", () => {
+  it("marks every listed open delivery at once, keeps a later lease, and leaves finished and unlisted ones", async () => {
+    const stub = env.MERCHANT_EVENTS.getByName(uid("m"));
+    const got = await runInDurableObject(stub, (_o, state) => {
+      const sql = state.storage.sql;
+      seed(sql, 3, "pending", 1_000);
+      seed(sql, 1, "delivered", 1_000);
+      const ids = sql.exec<{ id: string }>("SELECT id FROM deliveries ORDER BY seq").toArray();
+      const [a, b, c, done] = ids.map((r) => r.id);
+      sql.exec("UPDATE deliveries SET handover_at = 90000 WHERE id = ?", b!);
+      const store = new DeliveryStore(sql);
+      store.markHandedOver([a!, b!, done!], 5_000, 60_000);
+      store.handOverLater([c!], 70_000);
+      return sql.exec("SELECT status, handover_at, updated_at FROM deliveries ORDER BY seq").toArray();
+    });
+    expect(got).toEqual([
+      { status: "sent", handover_at: 60_000, updated_at: 5_000 },
+      { status: "sent", handover_at: 90_000, updated_at: 5_000 },
+      { status: "pending", handover_at: 70_000, updated_at: 1_000 },
+      { status: "delivered", handover_at: null, updated_at: 1_000 },
+    ]);
+  });
+});

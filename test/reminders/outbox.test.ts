@@ -2,6 +2,7 @@
 // outbox in that change's transaction and asks the host for the one alarm; it never reads the ledger's tables.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect } from "vitest";
+import { ReminderStore } from "../../src/reminders/store";
 import { it } from "../helpers";
 import { deliver, openLedger, payment, sql } from "../support/ledger";
 
@@ -35,5 +36,32 @@ describe("reminders: outbox and the host's alarm", () => {
     await runDurableObjectAlarm(l.stub);
     expect(await sql(l, "SELECT id FROM reminders WHERE status IN ('pending', 'sent')")).toEqual([]);
     expect(await alarmOf(l)).toBeNull();
+  });
+
+  it("a hand-over batch marks every listed open reminder once, keeping the first sent_at and a later lease", async () => {
+    const l = await openLedger();
+    const got = await runInDurableObject(l.stub, (_i, state) => {
+      const store = new ReminderStore(state.storage.sql);
+      return state.storage.transactionSync(() => {
+        for (const day of ["2030-01-01", "2030-01-02", "2030-01-03"])
+          store.insert("partial_payment", day, 1_000, 2_000);
+        const [a, b, c] = store.toHandOver(2_000, 10).map((r) => r.id);
+        store.markHandedOver([a!], 3_000, 50_000);
+        store.skip(c!, "paused", 3_000);
+        store.markHandedOver([a!, b!, c!], 4_000, 40_000);
+        store.handOverLater([b!, c!], 45_000);
+        return state.storage.sql
+          .exec(
+            "SELECT status, sent_at, handover_at, updated_at FROM reminders WHERE day >= '2030' ORDER BY seq",
+          )
+          .toArray();
+      });
+    });
+    const t = (ms: number) => new Date(ms).toISOString();
+    expect(got).toEqual([
+      { status: "sent", sent_at: t(3_000), handover_at: 50_000, updated_at: t(4_000) },
+      { status: "sent", sent_at: t(4_000), handover_at: 45_000, updated_at: t(4_000) },
+      { status: "skipped", sent_at: null, handover_at: null, updated_at: t(3_000) },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { MerchantConfigSchema } from "../../merchants/config";
 import { WebhookEndpointView } from "../../merchants/webhook-endpoints";
 import {
   bodyRefusals,
+  cursorParam,
   errorResponse,
   jsonBody,
   jsonResponse,
@@ -130,12 +131,7 @@ export const patchMerchant = createRoute({
 });
 
 export const MerchantListQuery = z.object({
-  cursor: z
-    .string()
-    .min(1)
-    .max(2048)
-    .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor this API issued")
-    .optional(),
+  cursor: cursorParam(2048),
   limit: PageQuery.shape.limit,
 });
 

@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { ledgerFor } from "../../ledger/client";
 import { notFound } from "../../lib/errors";
 import type { AppEnv } from "../../lib/types";
-import { readPage } from "../cursor";
+import { listed, readPage } from "../cursor";
 import { unwrap } from "../ledger-client";
 import { anomalyView, eventView, invoiceView } from "../views";
 import type * as routes from "./invoices.routes";
@@ -61,17 +61,11 @@ export const voidInvoice: RouteHandler<typeof routes.voidInvoice, AppEnv> = asyn
 export const listAnomalies: RouteHandler<typeof routes.listAnomalies, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, merchant(c), invoiceId, "anomalies", c.req.valid("query"));
-  return c.json(
-    { data: page.items.map(anomalyView), has_more: page.has_more, next_cursor: page.next_cursor },
-    200,
-  );
+  return c.json(listed(page, anomalyView), 200);
 };
 
 export const listEvents: RouteHandler<typeof routes.listEvents, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, merchant(c), invoiceId, "events", c.req.valid("query"));
-  return c.json(
-    { data: page.items.map(eventView), has_more: page.has_more, next_cursor: page.next_cursor },
-    200,
-  );
+  return c.json(listed(page, eventView), 200);
 };

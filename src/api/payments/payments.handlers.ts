@@ -3,7 +3,7 @@ import { idempotency, ledgerFor } from "../../ledger/client";
 import type { PaymentCommand } from "../../ledger/commands";
 import { settleOutcome } from "../../lib/replay";
 import type { AppEnv } from "../../lib/types";
-import { readPage } from "../cursor";
+import { listed, readPage } from "../cursor";
 import { unwrap } from "../ledger-client";
 import { invoiceView, lineView, listedLineView } from "../views";
 import type * as routes from "./payments.routes";
@@ -43,10 +43,7 @@ export const createPayment: RouteHandler<typeof routes.createPayment, AppEnv> = 
 export const listPayments: RouteHandler<typeof routes.listPayments, AppEnv> = async (c) => {
   const { invoiceId } = c.req.valid("param");
   const page = await readPage(c.env, c.get("merchantId")!, invoiceId, "lines", c.req.valid("query"));
-  return c.json(
-    { data: page.items.map(listedLineView), has_more: page.has_more, next_cursor: page.next_cursor },
-    200,
-  );
+  return c.json(listed(page, listedLineView), 200);
 };
 
 export const reversePayment: RouteHandler<typeof routes.reversePayment, AppEnv> = async (c) => {

@@ -1,6 +1,7 @@
 // The portfolio's query and response shapes: listing, aging, export.
 import { z } from "@hono/zod-openapi";
 import { INVOICE_ID } from "../../ledger/invoice-id";
+import { emailAddress } from "../../lib/zod-atoms";
 import { SORTS, STATUSES } from "../../portfolio/index-query";
 import { CurrencySchema, InvoiceSchema, PageQuery } from "../schemas";
 
@@ -38,7 +39,7 @@ export const FilterQuery = z.object({
       description: "Changed strictly after this instant",
       example: "2026-12-01T00:00:00Z",
     }),
-  customer_email: z.email().max(254).optional().openapi({ description: "Exact, case-insensitive" }),
+  customer_email: emailAddress().optional().openapi({ description: "Exact, case-insensitive" }),
   source: z
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,63}$/, "must be a source name such as api or razorpay")

@@ -5,7 +5,7 @@ import type { AppEnv } from "../../lib/types";
 import { getMerchant } from "../../merchants/store";
 import { deliverable, notificationsOf } from "../../reminders/settings";
 import type { Reminder } from "../../reminders/types";
-import { readPage } from "../cursor";
+import { listed, readPage } from "../cursor";
 import { unwrap } from "../ledger-client";
 import type * as routes from "./reminders.routes";
 
@@ -39,9 +39,7 @@ export const listReminders: RouteHandler<typeof routes.listReminders, AppEnv> = 
     : [];
   return c.json(
     {
-      data: page.items.map(reminderView),
-      has_more: page.has_more,
-      next_cursor: page.next_cursor,
+      ...listed(page, reminderView),
       upcoming: upcoming.map((u) => ({ reason: u.reason, day: u.day, planned_at: u.plannedAt })),
     },
     200,

@@ -4,6 +4,7 @@
 // not (a failed send, an eviction between commit and hand-over). At least once, never lost:
 // https://developers.cloudflare.com/queues/reference/delivery-guarantees/
 import type { Bindings } from "../../bindings";
+import { oneAtATime } from "../../lib/one-at-a-time";
 import type { InvoiceChange, InvoiceSummary } from "../../portfolio/change";
 import { type ChangeFacts, kindsOf } from "../../portfolio/summary";
 import type { AlarmHost, Capability, Wakeful } from "../host";
@@ -28,7 +29,6 @@ export class ChangeFeed implements Capability, Wakeful {
   readonly namespace = "changes";
   readonly migrations = MIGRATIONS;
   private kicked = false;
-  private handing: Promise<void> | null = null;
   /** After a failed hand-over: when to try again (in memory; the alarm already set survives eviction). */
   private retryAt: number | null = null;
 
@@ -106,12 +106,7 @@ export class ChangeFeed implements Capability, Wakeful {
   }
 
   /** Serialized, so one change is not sent twice by two overlapping hand-overs of the same object. */
-  private handOver(): Promise<void> {
-    this.handing ??= this.handOverAll().finally(() => {
-      this.handing = null;
-    });
-    return this.handing;
-  }
+  private readonly handOver = oneAtATime(() => this.handOverAll());
 
   private async handOverAll(): Promise<void> {
     const sql = this.ctx.storage.sql;
