@@ -4,6 +4,7 @@ import type {
   InvoiceFactsPatch,
   InvoiceState,
   Line,
+  LineAmounts,
   LineInput,
   LineOrigin,
   LineOutcome,
@@ -61,17 +62,12 @@ export interface InvoicePatch {
   customer?: Partial<InvoiceFacts["customer"]>;
 }
 
-/** An offline payment recorded by the merchant (REST API or a dialect). Strict: refused when not payable. */
-export interface PaymentCommand {
+/**
+ * An offline payment recorded by the merchant (REST API or a dialect). Strict: refused when not payable.
+ * `amount` absent: the whole amount due (after TDS).
+ */
+export interface PaymentCommand extends Partial<LineAmounts> {
   source: string;
-  /** Absent: the whole amount due (after TDS). */
-  amount?: number;
-  currency?: string;
-  tds?: number;
-  fee?: number;
-  method?: string | null;
-  reference?: string | null;
-  notes?: string | null;
   paidAt?: string | null;
   allowOverpayment?: boolean;
   /** False: record it without the customer reminder a partial payment sends (default true). */

@@ -63,12 +63,8 @@ export interface LineOrigin {
   ip?: string;
 }
 
-export interface Line {
-  id: string;
-  seq: number;
-  kind: LineKind;
-  source: string;
-  externalId: string;
+/** The money a line moved and how it was paid: the same in a stored row, a line and a payment command. */
+export interface LineAmounts {
   amount: number;
   tds: number;
   fee: number;
@@ -76,6 +72,14 @@ export interface Line {
   method: string | null;
   reference: string | null;
   notes: string | null;
+}
+
+export interface Line extends LineAmounts {
+  id: string;
+  seq: number;
+  kind: LineKind;
+  source: string;
+  externalId: string;
   paidAt: string | null;
   reversesId: string | null;
   /**

@@ -2,7 +2,7 @@
 
 import type { ChangeLine } from "../../portfolio/change";
 import { deriveBalance } from "../balance";
-import type { InvoiceSnapshot, Line, LineOrigin, ListedLine, Totals } from "../types";
+import type { InvoiceSnapshot, Line, LineAmounts, LineOrigin, ListedLine, Totals } from "../types";
 
 export interface InvoiceRow extends Record<string, SqlStorageValue> {
   merchant_id: string;
@@ -29,19 +29,12 @@ export interface InvoiceRow extends Record<string, SqlStorageValue> {
   updated_at: string;
 }
 
-export interface LineRow extends Record<string, SqlStorageValue> {
+export interface LineRow extends Record<string, SqlStorageValue>, LineAmounts {
   seq: number;
   id: string;
   kind: Line["kind"];
   source: string;
   external_id: string;
-  amount: number;
-  tds: number;
-  fee: number;
-  currency: string;
-  method: string | null;
-  reference: string | null;
-  notes: string | null;
   paid_at: string | null;
   reverses_id: string | null;
   requested_amount: number | null;
