@@ -16,6 +16,7 @@ export const FILTER_NAMES = [
   "sort",
   "has_anomalies",
   "provider_mismatch",
+  "reminders_failed",
 ] as const;
 
 export type RawQuery = Partial<Record<(typeof FILTER_NAMES)[number] | "cursor" | "limit", string>>;
@@ -56,6 +57,7 @@ export const LABELS: Record<string, string> = {
   sort: "Sort",
   has_anomalies: "Has anomalies",
   provider_mismatch: "Provider mismatch",
+  reminders_failed: "Failed reminders",
   cursor: "Page",
   limit: "Page size",
 };

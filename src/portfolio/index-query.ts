@@ -17,6 +17,8 @@ export interface ListFilters {
   source?: string;
   hasAnomalies?: boolean;
   providerMismatch?: boolean;
+  /** A reminder failed for good and no delivered resend made it good (the overview's failed reminders). */
+  remindersFailed?: boolean;
   /** Prefix of the invoice id or number, case-insensitive. */
   q?: string;
 }
@@ -64,6 +66,8 @@ export function whereOf(f: ListFilters): { clauses: string[]; args: SqlStorageVa
   if (f.hasAnomalies !== undefined) add(f.hasAnomalies ? "anomalies_count > 0" : "anomalies_count = 0");
   if (f.providerMismatch !== undefined)
     add(f.providerMismatch ? "provider_mismatch = 1" : "provider_mismatch = 0");
+  if (f.remindersFailed !== undefined)
+    add(f.remindersFailed ? "reminders_failed > 0" : "reminders_failed = 0");
   if (f.q) {
     const q = f.q.toLowerCase();
     add(

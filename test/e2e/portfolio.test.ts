@@ -326,7 +326,14 @@ describe("the portfolio in /openapi.json", () => {
       ]),
     );
     expect(params).toEqual(
-      expect.arrayContaining(["source", "has_anomalies", "provider_mismatch", "q", "sort"]),
+      expect.arrayContaining([
+        "source",
+        "has_anomalies",
+        "provider_mismatch",
+        "reminders_failed",
+        "q",
+        "sort",
+      ]),
     );
     expect(params).toEqual(expect.arrayContaining(["limit", "cursor"]));
     expect(doc.body.components.schemas.PortfolioInvoice.required).toEqual(

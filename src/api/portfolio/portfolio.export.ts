@@ -22,6 +22,7 @@ export const filtersOf = (q: Filters): ListFilters => ({
   source: q.source,
   hasAnomalies: q.has_anomalies,
   providerMismatch: q.provider_mismatch,
+  remindersFailed: q.reminders_failed,
   q: q.q,
 });
 

@@ -47,6 +47,9 @@ export const FilterQuery = z.object({
     .openapi({ description: "A provider, dialect or `api` that recorded a line on the invoice" }),
   has_anomalies: flag("true: only invoices with anomalies; false: only those without"),
   provider_mismatch: flag("true: only invoices whose provider reports other figures than the ledger"),
+  reminders_failed: flag(
+    "true: only invoices with a customer reminder that failed for good and was not made good by a delivered resend; false: only those without",
+  ),
   q: z
     .string()
     .min(1)

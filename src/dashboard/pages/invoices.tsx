@@ -48,7 +48,7 @@ function Check({
   label,
   raw,
 }: {
-  name: "has_anomalies" | "provider_mismatch";
+  name: "has_anomalies" | "provider_mismatch" | "reminders_failed";
   label: string;
   raw: RawQuery;
 }) {
@@ -86,6 +86,7 @@ function Filters({ raw }: { raw: RawQuery }) {
       />
       <Check name="has_anomalies" label="Has anomalies" raw={raw} />
       <Check name="provider_mismatch" label="Provider mismatch" raw={raw} />
+      <Check name="reminders_failed" label="Failed reminders" raw={raw} />
       <div>
         <button type="submit">Apply filters</button>
       </div>

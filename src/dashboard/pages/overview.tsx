@@ -100,7 +100,9 @@ export async function overviewPage(c: Context<DashEnv>) {
         />
         <p class="muted">
           A failure is listed until a resend of it is delivered or the invoice owes nothing more. Each
-          invoice's page lists its reminders, with Resend for failed ones.
+          invoice's page lists its reminders, with Resend for failed ones.{" "}
+          <a href="/dashboard/invoices?reminders_failed=true">Every invoice with a failed reminder</a>,
+          whenever it failed.
         </p>
       </Section>
       <Section id="failed-events" title="Failed merchant events">

@@ -113,6 +113,17 @@ describe("failed reminders", () => {
     expect(section).toContain(`<a href="/dashboard/invoices/${id}">INV-7</a>`);
     expect(section).toContain("Asha Rao");
     expect(section).toContain('<td class="num">1</td><td class="num">₹750.00</td>');
+    // The same invoices, past the overview's window and count, through the listing's filter and its page.
+    const failedIds = async (flag: boolean) =>
+      (await call("GET", `/v1/invoices?reminders_failed=${flag}`, { key: m.key })).body.data.map(
+        (i: { id: string }) => i.id,
+      );
+    expect(await failedIds(true)).toEqual([id]);
+    expect(await failedIds(false)).not.toContain(id);
+    expect(section).toContain('href="/dashboard/invoices?reminders_failed=true"');
+    const filtered = await fetchPage("GET", "/dashboard/invoices?reminders_failed=true", { cookie });
+    expect(filtered.text).toContain(`<a href="/dashboard/invoices/${id}">INV-7</a>`);
+    expect(filtered.text).toMatch(/<input id="f-reminders_failed"[^>]*checked/);
     const action = `/dashboard/invoices/${id}/reminders/${failed!.id}/resend`;
     const html = (await fetchPage("GET", `/dashboard/invoices/${id}`, { cookie })).text;
     const form = {
@@ -132,6 +143,8 @@ describe("failed reminders", () => {
     // The resend was delivered: no failure of the invoice stands, and the overview says so.
     const after = await sectionUntil(cookie, (s) => !s.includes("INV-7"));
     expect(after).toContain("is still failing.");
+    expect(await failedIds(true)).toEqual([]);
+    expect(await failedIds(false)).toContain(id);
     expect((await call("GET", `/v1/invoices/${id}/reminders`, { key: m.key })).body.data[0]).toMatchObject({
       id: failed!.id,
       status: "failed",

@@ -36,6 +36,7 @@ const badFilters: Array<[string, string]> = [
   ["source in upper case", "source=API"],
   ["has_anomalies yes", "has_anomalies=yes"],
   ["provider_mismatch 1", "provider_mismatch=1"],
+  ["reminders_failed yes", "reminders_failed=yes"],
   ["empty q", "q="],
   ["q with a space", "q=INV%201"],
   ["q over 128 characters", `q=${"a".repeat(129)}`],
