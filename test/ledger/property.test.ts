@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect } from "vitest";
 import type { IngestCommand, PaymentCommand } from "../../src/ledger/commands";
 import type { InvoiceLedger } from "../../src/ledger/invoice-ledger";
-import type { InvoiceState, Line, LineInput, LineKind, Totals } from "../../src/ledger/types";
+import type { InvoiceState, LineInput, LineKind, ListedLine, Totals } from "../../src/ledger/types";
 import { dropTrackedAlarms, it, track, uid } from "../helpers";
 
 const CURRENCIES = ["INR", "USD"] as const;
@@ -47,7 +47,7 @@ type Op =
   | { t: "repay"; pick: number }
   /** The merchant's own write-off (amount absent: all that is due) or signed adjustment. */
   | { t: "correct"; kind: "write_off" | "adjustment"; amount?: number; currency?: Currency }
-  | { t: "reverse"; pick: number; among: "lines" | "payments" | "unknown" }
+  | { t: "reverse"; pick: number; among: "lines" | "payments" | "reversed" | "unknown" }
   | { t: "retotal"; total: number; currency: Currency }
   | { t: "void" };
 
@@ -183,7 +183,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       t: fc.constant("reverse"),
       pick: fc.nat(),
-      among: fc.constantFrom("lines", "payments", "payments", "unknown"),
+      // "reversed": a payment a provider's refund already took some of, so the API's reverse takes what is left
+      // (else rare enough, 4 to 14 times per 1,000 sequences, to miss the branch floor below now and then).
+      among: fc.constantFrom("lines", "payments", "payments", "reversed", "reversed", "unknown"),
     }),
     weight: 6,
   },
@@ -568,14 +570,14 @@ function mutate(s: LineSpec, change: Extract<Op, { t: "replay" }>["change"]): Li
 
 type Stub = ReturnType<typeof env.INVOICE_LEDGER.getByName>;
 
-async function allLines(stub: Stub, pageSize: number): Promise<Line[]> {
-  const out: Line[] = [];
+async function allLines(stub: Stub, pageSize: number): Promise<ListedLine[]> {
+  const out: ListedLine[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 1000; pages++) {
     const page = await stub.listLines(cursor, pageSize);
     if (!page) throw new Error("invoice vanished");
     expect(page.items.length).toBeLessThanOrEqual(pageSize);
-    out.push(...(page.items as Line[]));
+    out.push(...(page.items as ListedLine[]));
     if (!page.nextCursor) return out;
     cursor = page.nextCursor;
   }
@@ -769,7 +771,12 @@ async function runScenario({ total, ops, pageSize }: Scenario) {
         let targetKey: string | null = null;
         if (o.among !== "unknown") {
           const all = await allLines(stub, 200);
-          const lines = o.among === "payments" ? all.filter((l) => l.kind === "payment") : all;
+          const lines =
+            o.among === "payments"
+              ? all.filter((l) => l.kind === "payment")
+              : o.among === "reversed"
+                ? all.filter((l) => l.kind === "payment" && (l.reversed ?? 0) > 0)
+                : all;
           const target = lines[o.pick % Math.max(lines.length, 1)];
           if (target) {
             lineId = target.id;
@@ -910,7 +917,11 @@ describe("ledger against a reference model", () => {
       "final overpaid",
       "final void",
     ];
-    for (const b of branches) expect(seen.get(b) ?? 0, b).toBeGreaterThanOrEqual(5);
+    // The API's reverse of a payment a provider's refund partly took back needs both to name the same payment
+    // first: even aimed at reversed payments it comes 8 to 17 times per 1,000 sequences (unseeded), so it must
+    // be seen, not seen five times, or the floor itself would fail now and then.
+    const floor = (b: string) => (b === "reverse recorded what was left" ? 1 : 5);
+    for (const b of branches) expect(seen.get(b) ?? 0, b).toBeGreaterThanOrEqual(floor(b));
   }, 600_000);
 
   it("keeps its running totals exact: they never leave the safe integer range", async () => {
